@@ -1,0 +1,365 @@
+/*
+ * godefer: Go's defer, panic and recover for C.
+ *
+ *   #include <godefer.h>            cc ... $(pkg-config --cflags --libs godefer)
+ *
+ *   int copy(const char *from, const char *to) {
+ *       volatile int err = 0;
+ *       go_frame {                      // a defer frame: a function body or any block
+ *           FILE *in = fopen(from, "r");
+ *           if (!in) go_panicf("open %s", from);
+ *           go_defer(fclose, in);       // runs when the block is left, however it is left
+ *           ...
+ *       }
+ *       return err;
+ *   }
+ *
+ * Model (Go's runtime, docs/design.md): every thread is a goroutine with a chain of
+ * frames and a chain of panics.  go_frame links a frame record (on the C stack) at the
+ * head of the chain; go_defer stores a record in it; leaving the block by any path runs
+ * the records last-in first-out.  go_panic runs the pending deferred calls on top of the
+ * panicking stack; a deferred call that calls go_recover() stops the panic, and the frame
+ * that deferred it runs its remaining deferred calls and is left normally: execution goes
+ * on after its block.
+ *
+ * THE VOLATILE RULE.  Recovery returns into the frame's block with a jump.  A local
+ * variable of the function that holds the go_frame, changed inside the frame's block and
+ * read after the block once a panic was recovered, must be declared volatile (as with
+ * setjmp).  Locals only read, or not used after the block, need nothing.
+ *
+ * Requires GCC >= 10 or Clang >= 11 (GNU C: statement expressions, the cleanup
+ * attribute, __builtin_setjmp on x86).  Everything named go__* is internal.
+ */
+#ifndef GODEFER_H
+#define GODEFER_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define GO__BUILTIN_SJ 1
+#else
+#include <setjmp.h>
+#endif
+
+#ifdef __cplusplus
+#error "godefer.h is a C header: go_frame and go_defer rely on C-only GNU extensions"
+#endif
+
+#define GODEFER_VERSION_MAJOR 0
+#define GODEFER_VERSION_MINOR 1
+#define GODEFER_VERSION_PATCH 0
+
+#if defined(GODEFER_BUILD) && defined(__GNUC__)
+#define GO_API __attribute__((visibility("default")))
+#else
+#define GO_API
+#endif
+#define GO__NORETURN __attribute__((noreturn))
+#define GO__INLINE static inline __attribute__((always_inline))
+
+/* ------------------------------------------------------------------------------------
+ * Values: go_any is Go's interface{} (any) for C, passed by value.
+ * ---------------------------------------------------------------------------------- */
+
+/* How the payload of a go_any is stored. */
+typedef enum go_kind {
+    GO_KIND_BOOL = 1, /* v.b */
+    GO_KIND_INT,      /* v.i: a signed integer */
+    GO_KIND_UINT,     /* v.u: an unsigned integer */
+    GO_KIND_FLOAT,    /* v.f: a float64 */
+    GO_KIND_STRING,   /* v.s: a NUL-terminated string */
+    GO_KIND_POINTER   /* v.p: anything else, by reference */
+} go_kind;
+
+typedef struct go_type go_type;
+
+/* Go's interface{}: a type and one word of payload.  type == NULL is the nil interface.
+ * Two go_any are identical when both the type and the payload bits are equal. */
+typedef struct go_any {
+    const go_type *type;
+    union {
+        bool b;
+        int64_t i;
+        uint64_t u;
+        double f;
+        const char *s;
+        const void *p;
+    } v;
+} go_any;
+
+/*
+ * A type descriptor, normally a static const object.  Methods are optional (NULL):
+ *  error   Go's Error() string: values of a type that has it are errors.  Writes the text
+ *          into buf the way snprintf does (always NUL-terminated when size > 0) and
+ *          returns the full length of the text.  It may call go_panic.
+ *  string  Go's String() string (fmt.Stringer), same contract.
+ *  unwrap  the cause of an error (errors.Unwrap), or the nil go_any.
+ *  release frees what a value of this type owns (see go_any_release).
+ */
+struct go_type {
+    const char *name; /* the Go spelling: "main.MyErr", "*fs.PathError", ... */
+    go_kind kind;
+    size_t (*error)(go_any self, char *buf, size_t size);
+    size_t (*string)(go_any self, char *buf, size_t size);
+    go_any (*unwrap)(go_any self);
+    void (*release)(go_any self);
+};
+
+/* Go's predeclared types: "string", "int", "uint", "float64", "bool". */
+extern GO_API const go_type go_type_string, go_type_int, go_type_uint, go_type_float64,
+    go_type_bool;
+
+/* Constructors.  None allocates; a go_str keeps the pointer, not a copy. */
+GO__INLINE go_any go_nil(void) { go_any a = {0}; return a; }
+GO__INLINE go_any go_str(const char *s) { go_any a = {&go_type_string, {.s = s}}; return a; }
+GO__INLINE go_any go_int(int64_t i) { go_any a = {&go_type_int, {.i = i}}; return a; }
+GO__INLINE go_any go_uint(uint64_t u) { go_any a = {&go_type_uint, {.u = u}}; return a; }
+GO__INLINE go_any go_float(double f) { go_any a = {&go_type_float64, {.f = f}}; return a; }
+GO__INLINE go_any go_bool(bool b) { go_any a = {&go_type_bool, {.b = b}}; return a; }
+/* A value of a user type; pick the one that matches t->kind. */
+GO__INLINE go_any go_make_int(const go_type *t, int64_t i) { go_any a = {t, {.i = i}}; return a; }
+GO__INLINE go_any go_make_uint(const go_type *t, uint64_t u) { go_any a = {t, {.u = u}}; return a; }
+GO__INLINE go_any go_make_float(const go_type *t, double f) { go_any a = {t, {.f = f}}; return a; }
+GO__INLINE go_any go_make_bool(const go_type *t, bool b) { go_any a = {t, {.b = b}}; return a; }
+GO__INLINE go_any go_make_str(const go_type *t, const char *s) { go_any a = {t, {.s = s}}; return a; }
+GO__INLINE go_any go_make_ptr(const go_type *t, const void *p) { go_any a = {t, {.p = p}}; return a; }
+
+GO__INLINE bool go_isnil(go_any v) { return v.type == NULL; }
+/* Bitwise identity of type and payload (Go's interface ==, for the kinds here). */
+GO__INLINE bool go_identical(go_any a, go_any b) { return a.type == b.type && a.v.u == b.v.u; }
+
+/* errors.New(msg): an error whose text is msg (kept by pointer, not copied). */
+GO_API go_any go_error(const char *msg);
+/* fmt.Errorf(format, ...): a new error with a formatted text.  Owns heap memory. */
+GO_API go_any go_errorf(const char *format, ...) __attribute__((format(printf, 1, 2)));
+/* fmt.Errorf(format + ": %w", ..., cause): an error with a cause; its text is the
+ * formatted prefix, ": ", then cause's text.  go_unwrap returns cause.  Owns heap memory
+ * (the cause is not copied and stays the caller's). */
+GO_API go_any go_error_wrap(go_any cause, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+/* errors.Unwrap: the cause of v, or nil. */
+GO_API go_any go_unwrap(go_any v);
+/* Whether v is an error (its type has an Error method). */
+GO_API bool go_is_error(go_any v);
+/* Whether v is a runtime.Error made by godefer itself (nil dereference, nil argument to
+ * go_panic, ...). */
+GO_API bool go_is_runtime_error(go_any v);
+/* Frees what v owns (values made by go_errorf, go_error_wrap, go_panicf) and does nothing
+ * for other values.  Call it at most once per value, when no copy of v is used again. */
+GO_API void go_any_release(go_any v);
+
+/* fmt.Print(v) to f: nil is "<nil>", errors print Error(), Stringers String(), floats in
+ * Go's %v form.  Returns the number of bytes written, or -1 on an output error. */
+GO_API int go_fprint(FILE *f, go_any v);
+/* fmt.Sprint(v) into buf, with snprintf's contract. */
+GO_API size_t go_sprint(char *buf, size_t size, go_any v);
+
+/* ------------------------------------------------------------------------------------
+ * Panic and recover.
+ * ---------------------------------------------------------------------------------- */
+
+/* panic(v): runs the pending deferred calls of the calling goroutine, newest first, on
+ * top of the current stack.  If one of them recovers, execution continues after the
+ * go_frame block that deferred it.  Otherwise the program prints Go's report to stderr
+ * and exits with status 2.  A nil v panics with the runtime error "panic called with nil
+ * argument" (Go >= 1.21).  Not async-signal-safe. */
+GO_API GO__NORETURN void go_panic(go_any v);
+/* panic(fmt.Sprintf(format, ...)): the string is heap memory owned by the value. */
+GO_API GO__NORETURN void go_panicf(const char *format, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* recover(): the value of the current panic if called directly by a deferred function
+ * that the panic is running, else nil (not panicking, called from a helper of the
+ * deferred function, during go_goexit, or a second time).  A function containing
+ * go_recover() is never inlined, so that "directly" keeps its meaning. */
+#define go_recover()                                                                  \
+    __extension__({                                                                   \
+        __label__ go__rl_;                                                            \
+        void *volatile go__rt_ = &&go__rl_; /* computed goto: forbids inlining */     \
+        goto *go__rt_;                                                                \
+    go__rl_:                                                                          \
+        go__recover(__builtin_return_address(0));                                     \
+    })
+
+/* runtime.Goexit(): runs every pending deferred call of the calling goroutine, then ends
+ * the thread (pthread_exit).  Recover returns nil while it runs, and it cannot be
+ * cancelled.  In the main thread it waits for the other threads to end, then reports
+ * "fatal error: no goroutines (main called runtime.Goexit) - deadlock!" with status 2. */
+GO_API GO__NORETURN void go_goexit(void);
+
+/* runtime.GoID-style id of the calling thread's goroutine: the main thread is 1. */
+GO_API int64_t go_goid(void);
+
+/* ------------------------------------------------------------------------------------
+ * Frames and deferred calls.
+ * ---------------------------------------------------------------------------------- */
+
+/* A pending deferred call.  call is the per-site typed thunk (GCC) or NULL, in which case
+ * fn is called as void (*)(void *) (see go__invoke). */
+typedef struct go__rec {
+    void (*call)(const struct go__rec *);
+    void (*fn)(void);
+    void *arg;
+} go__rec;
+
+#define GO__NSLOT 8 /* deferred calls stored in the frame itself */
+
+#ifdef GO__BUILTIN_SJ
+typedef void *go__jmpbuf[5];
+#define GO__SETJMP(b) __builtin_setjmp(b)
+#else
+typedef jmp_buf go__jmpbuf;
+#define GO__SETJMP(b) _setjmp(b)
+#endif
+
+/* A defer frame: lives on the C stack of the function that holds the go_frame. */
+typedef struct go__frame {
+    struct go__frame *link;  /* the enclosing frame of this goroutine */
+    struct go__chunk *ov;    /* pool memory: deferred calls past GO__NSLOT, copied values */
+    unsigned n;              /* records in slot[] */
+    unsigned nov;            /* records in ov */
+    go__jmpbuf jb;           /* where a recovery resumes */
+    go__rec slot[GO__NSLOT];
+} go__frame;
+
+/* The part of a goroutine's state that the inline paths touch. */
+struct go__ghead {
+    go__frame *frame; /* innermost frame */
+};
+extern GO_API __thread struct go__ghead *go__curg __attribute__((tls_model("initial-exec")));
+
+GO_API struct go__ghead *go__ginit(void);
+GO_API void go__leave_slow(go__frame *f);
+GO_API void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void),
+                          void *arg);
+GO_API void *go__blob(go__frame *f, size_t size, size_t align);
+GO_API GO__NORETURN void go__panic_nilfunc(void);
+GO_API go_any go__recover(void *retaddr);
+
+GO__INLINE go__frame *go__enter(go__frame *f) {
+    struct go__ghead *g = go__curg;
+    if (__builtin_expect(g == NULL, 0)) g = go__ginit();
+    f->link = g->frame;
+    f->ov = NULL;
+    f->n = 0;
+    f->nov = 0;
+    g->frame = f;
+    return f;
+}
+
+GO__INLINE void go__push(go__frame *f, void (*call)(const go__rec *), void (*fn)(void),
+                         void *arg) {
+    if (__builtin_expect(f->n < GO__NSLOT, 1)) {
+        go__rec *r = &f->slot[f->n++];
+        r->call = call;
+        r->fn = fn;
+        r->arg = arg;
+    } else {
+        go__push_slow(f, call, fn, arg);
+    }
+}
+
+/* Calls one deferred call.  This is the one place where a function taking T * is called
+ * through void (*)(void *): only for records made by compilers without GCC's nested
+ * functions (Clang), which every ABI godefer supports passes identically. */
+GO__INLINE void go__invoke(const go__rec *r) {
+    if (__builtin_expect(r->fn == NULL, 0)) go__panic_nilfunc();
+    if (r->call)
+        r->call(r);
+    else
+        ((void (*)(void *))r->fn)(r->arg);
+}
+
+/* Leaving a frame: run its deferred calls, newest first, then unlink it.  Each record is
+ * popped before it is called, so a panic inside it runs only the ones still pending. */
+GO__INLINE void go__leave(go__frame *f) {
+    struct go__ghead *g = go__curg;
+    if (__builtin_expect(g->frame != f || f->ov != NULL, 0)) {
+        go__leave_slow(f);
+        return;
+    }
+    while (f->n) go__invoke(&f->slot[--f->n]);
+    g->frame = f->link;
+}
+
+/*
+ * go_frame { ... }
+ *
+ * Opens a defer frame for the block that follows.  Every call deferred in the block runs
+ * when control leaves it: falling off its end, return, goto out of it, break or continue
+ * (which leave the frame, as the block is the body of a one-pass loop: to break an
+ * enclosing loop from inside a frame use goto), or a recovered panic, after which
+ * execution continues after the block.  Frames nest.  Do not jump into a frame's block
+ * from outside, and do not leave it with longjmp: both are reported as fatal errors.
+ */
+#define go_frame                                                                      \
+    for (go__frame go__f_ __attribute__((cleanup(go__leave))),                        \
+         *go__fp_ = go__enter(&go__f_);                                               \
+         go__fp_; go__fp_ = NULL)                                                     \
+        if (GO__SETJMP(go__f_.jb)) {                                                  \
+        } else
+
+/* The argument's type after array-to-pointer decay. */
+#define go__argtype(a) __typeof__(1 ? (a) : (a))
+
+/* GCC makes a per-site thunk when optimizing.  At -O0 it would build a trampoline on the
+ * stack for any nested function whose address is taken, so unoptimized code (and Clang,
+ * which has no nested functions) takes the cast in go__invoke instead. */
+#if defined(__clang__) || !defined(__OPTIMIZE__) || defined(GODEFER_NO_THUNKS)
+#define go__defer_at(F_, fn_, a_)                                                     \
+    __extension__({                                                                   \
+        go__argtype(a_) go__a_ = (a_);                                                \
+        _Static_assert(__builtin_classify_type(go__a_) == 5,                          \
+                       "go_defer: the argument must be a pointer");                   \
+        (void)sizeof((fn_)(go__a_), 0); /* fn must accept the argument */             \
+        go__push((F_), NULL, (void (*)(void))(fn_), (void *)go__a_);                  \
+    })
+#else
+/* GCC: a nested function per site calls fn with its own type; it uses nothing of the
+ * enclosing function, so it needs no trampoline and no executable stack (were one ever
+ * needed, -Wtrampolines is an error here). */
+#define go__defer_at(F_, fn_, a_)                                                     \
+    __extension__({                                                                   \
+        go__argtype(a_) go__a_ = (a_);                                                \
+        _Static_assert(__builtin_classify_type(go__a_) == 5,                          \
+                       "go_defer: the argument must be a pointer");                   \
+        _Pragma("GCC diagnostic push")                                                \
+        _Pragma("GCC diagnostic error \"-Wtrampolines\"")                             \
+        void go__thunk_(const go__rec *go__r_) {                                      \
+            ((__typeof__(&*(fn_)))go__r_->fn)((__typeof__(go__a_))go__r_->arg);       \
+        }                                                                             \
+        _Pragma("GCC diagnostic pop")                                                 \
+        go__push((F_), go__thunk_, (void (*)(void))(fn_), (void *)go__a_);            \
+    })
+#endif
+
+/*
+ * go_defer(fn, arg): defer the call fn(arg).  fn and arg are evaluated now; fn is any
+ * function (or function pointer) taking one pointer, checked against arg at compile
+ * time: go_defer(free, p), go_defer(fclose, f), go_defer(unlock, &mu).  Its result, if
+ * any, is discarded.  A NULL fn panics when the call is due (at frame exit), as in Go.
+ * Deferred calls accumulate until the frame is left, also in loops.  Only valid inside a
+ * go_frame block: elsewhere it does not compile.
+ */
+#define go_defer(fn_, arg_) go__defer_at(&go__f_, fn_, arg_)
+
+/*
+ * go_defer_val(fn, value): defer fn(&copy), where copy is a copy of value (of any complete
+ * type T, e.g. a struct or a compound literal) made now, as Go copies a deferred call's
+ * arguments.  fn takes a T *.  The copy lives in the thread's pool until the call ran.
+ *   go_defer_val(show, ((struct point){x, y}));
+ */
+#define go_defer_val(fn_, value_)                                                     \
+    __extension__({                                                                   \
+        __typeof__(value_) go__v_ = (value_);                                         \
+        __typeof__(value_) *go__vp_ = (__typeof__(value_) *)go__blob(                 \
+            &go__f_, sizeof go__v_, _Alignof(__typeof__(value_)));                    \
+        __builtin_memcpy((void *)go__vp_, &go__v_, sizeof go__v_);                    \
+        go__defer_at(&go__f_, fn_, go__vp_);                                          \
+    })
+
+#endif /* GODEFER_H */

@@ -1,0 +1,140 @@
+/* The defer chain: the slow paths of frames (records past the frame's own slots, copied
+ * values, leaving a frame that used the pool) and the pool itself. */
+#include "internal.h"
+
+#include <stdlib.h>
+
+static go__chunk *chunk_get(go__g *g, size_t need) {
+    go__chunk *c;
+    if (need <= GO__CHUNK_BYTES && g->pool) {
+        c = g->pool;
+        g->pool = c->next;
+        g->npool--;
+    } else {
+        size_t cap = need <= GO__CHUNK_BYTES ? GO__CHUNK_BYTES : need;
+        if (cap > UINT32_MAX - 64) go__throw("go_defer_val: value too large");
+        c = malloc(sizeof *c + cap);
+        if (!c) go__throw("out of memory allocating a defer record");
+        c->cap = (uint32_t)cap;
+        c->big = cap > GO__CHUNK_BYTES;
+    }
+    c->nrec = 0;
+    c->low = c->cap;
+    return c;
+}
+
+static void chunk_put(go__g *g, go__chunk *c) {
+    if (c->big || g->npool >= GO__POOL_MAX) {
+        free(c);
+        return;
+    }
+    c->next = g->pool;
+    g->pool = c;
+    g->npool++;
+}
+
+void go__free_pool(go__g *g) {
+    while (g->pool) {
+        go__chunk *c = g->pool;
+        g->pool = c->next;
+        free(c);
+    }
+    g->npool = 0;
+}
+
+static go__chunk *chunk_push(go__g *g, go__frame *f, size_t need) {
+    go__chunk *c = chunk_get(g, need);
+    c->next = f->ov;
+    f->ov = c;
+    return c;
+}
+
+void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void), void *arg) {
+    go__chunk *c = f->ov;
+    if (!c || (c->nrec + 1) * sizeof(go__rec) > c->low)
+        c = chunk_push(go__getg(), f, sizeof(go__rec));
+    go__rec *r = &c->rec[c->nrec++];
+    r->call = call;
+    r->fn = fn;
+    r->arg = arg;
+    f->nov++;
+}
+
+/* Room for a copied value, below the records of the frame's newest chunk. */
+static void *carve(go__chunk *c, size_t size, size_t align) {
+    uintptr_t base = (uintptr_t)c->rec, used = base + c->nrec * sizeof(go__rec);
+    uintptr_t top = base + c->low;
+    if (top - used < size) return NULL;
+    uintptr_t p = (top - size) & ~(uintptr_t)(align - 1);
+    if (p < used) return NULL;
+    c->low = (uint32_t)(p - base);
+    return (void *)p;
+}
+
+void *go__blob(go__frame *f, size_t size, size_t align) {
+    if (align == 0 || (align & (align - 1)) || align > 4096)
+        go__throw("go_defer_val: unsupported alignment");
+    if (size == 0) size = 1;
+    if (size > (1u << 30)) go__throw("go_defer_val: value too large");
+    void *p = f->ov ? carve(f->ov, size, align) : NULL;
+    if (!p) p = carve(chunk_push(go__getg(), f, size + align), size, align);
+    return p;
+}
+
+/* Pops the newest pending record of f. */
+static bool pop(go__frame *f, go__rec *out) {
+    if (f->nov) {
+        for (go__chunk *c = f->ov; c; c = c->next) {
+            if (c->nrec) {
+                *out = c->rec[--c->nrec];
+                f->nov--;
+                return true;
+            }
+        }
+        go__throw("go_frame: corrupted defer chain");
+    }
+    if (f->n) {
+        if (f->n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
+        *out = f->slot[--f->n];
+        return true;
+    }
+    return false;
+}
+
+void go__release_frame(go__g *g, go__frame *f) {
+    while (f->ov) {
+        go__chunk *c = f->ov;
+        f->ov = c->next;
+        chunk_put(g, c);
+    }
+    f->nov = 0;
+}
+
+void go__leave_slow(go__frame *f) {
+    go__g *g = go__getg();
+    if (g->head.frame != f) {
+        if (g->exiting) return; /* unwinding a thread after go_goexit */
+        go__throw("go_frame left out of order: an inner frame was left by longjmp, or "
+                  "this frame was entered by a jump into its block");
+    }
+    go__rec r;
+    while (pop(f, &r)) go__invoke(&r);
+    go__release_frame(g, f);
+    g->head.frame = f->link;
+}
+
+/* The panic loop's source of deferred calls: pops the newest pending record, moving the
+ * panic's cursor down the frame chain.  Frames are never unlinked here: only leaving a
+ * frame or a recovery does that. */
+bool go__next_defer(go__g *g, go__panic *p, go__rec *out) {
+    (void)g;
+    for (go__frame *f = p->frame; f; f = f->link) {
+        /* Live frames lie above (at higher addresses than) the newest panic record. */
+        if ((uintptr_t)f <= (uintptr_t)p)
+            go__throw("go_frame left by longjmp: its record is below the panicking stack");
+        p->frame = f;
+        if (pop(f, out)) return true;
+    }
+    p->frame = NULL;
+    return false;
+}

@@ -1,0 +1,100 @@
+/* Internal declarations shared by the runtime's source files. */
+#ifndef GODEFER_INTERNAL_H
+#define GODEFER_INTERNAL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "godefer.h"
+
+#include <signal.h>
+#include <stdatomic.h>
+
+#define GO__HIDDEN __attribute__((visibility("hidden")))
+
+/* Pool memory of a frame: deferred calls past the frame's slots grow up from rec[],
+ * copied values (go_defer_val) grow down from the end.  A frame's chunks are returned
+ * to the goroutine's pool when the frame is left or abandoned by a recovery. */
+typedef struct go__chunk {
+    struct go__chunk *next; /* older chunk of the frame, or next free chunk */
+    uint32_t nrec;          /* records in use */
+    uint32_t cap;           /* bytes after the header */
+    uint32_t low;           /* offset of the lowest copied value (== cap when none) */
+    uint32_t big;           /* allocated for one oversized value: freed, not pooled */
+    go__rec rec[];
+} go__chunk;
+
+#define GO__CHUNK_BYTES 1024 /* payload of a pooled chunk: 42 records */
+#define GO__POOL_MAX 256     /* chunks a goroutine keeps for reuse */
+
+/* A panic or a Goexit in progress; lives in go_panic's (go_goexit's) stack frame. */
+typedef struct go__panic {
+    struct go__panic *link; /* older panic */
+    go_any arg;
+    go__frame *frame;       /* cursor: the frame whose deferred calls run next */
+    go__frame *top;         /* innermost frame when the panic started */
+    const go__rec *rec;     /* the deferred call this panic's loop is running, or NULL */
+    bool recovered;
+    bool goexit;
+    bool repanicked;
+    /* signal panics (runtime errors from faults) */
+    int sig, sigcode;
+    uintptr_t sigaddr, sigpc;
+    go__jmpbuf resume;      /* Goexit: where its loop resumes after a recovery */
+} go__panic;
+
+/* A goroutine: one per thread (or per coroutine). */
+typedef struct go__g {
+    struct go__ghead head;  /* must be first: the inline paths see only this */
+    go__panic *panic;       /* newest panic */
+    int64_t goid;
+    go__chunk *pool;        /* free chunks */
+    unsigned npool;
+    bool exiting;           /* Goexit finished: frames left behind are gone */
+    bool printing;          /* preprintpanics is calling Error/String methods */
+} go__g;
+
+GO__HIDDEN go__g *go__getg(void);
+
+/* frame.c */
+GO__HIDDEN bool go__next_defer(go__g *g, go__panic *p, go__rec *out);
+GO__HIDDEN void go__release_frame(go__g *g, go__frame *f);
+GO__HIDDEN void go__free_pool(go__g *g);
+
+/* panic.c */
+GO__HIDDEN GO__NORETURN void go__panic_with(go__g *g, go__panic *p);
+GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
+
+/* value.c */
+extern GO__HIDDEN const go_type go__type_errorString, go__type_wrapError,
+    go__type_runtimeError, go__type_panicNil, go__type_fmtString;
+GO__HIDDEN go_any go__runtime_error(const char *text); /* static text, "runtime error: " added */
+GO__HIDDEN size_t go__text(go_any v, char *buf, size_t size, bool *is_string);
+GO__HIDDEN char *go__text_alloc(go_any v, bool *is_string); /* error/String text, malloc'd */
+GO__HIDDEN void go__format_printval(go_any v, void (*emit)(void *, const char *, size_t),
+                                    void *ctx);
+GO__HIDDEN char *go__vformat(const char *format, va_list ap);
+
+/* report.c */
+GO__HIDDEN GO__NORETURN void go__fatalpanic(go__g *g);
+GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
+GO__HIDDEN GO__NORETURN void go__fatal_notrace(const char *msg);
+
+/* traceback.c */
+typedef void (*go__emit_fn)(void *ctx, const char *s, size_t n);
+GO__HIDDEN int go__capture(void **pcs, int max);
+GO__HIDDEN void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx);
+
+/* A small write-through buffer for fd 2, usable when malloc may not be. */
+typedef struct go__out {
+    int fd;
+    size_t n;
+    char buf[512];
+} go__out;
+GO__HIDDEN void go__out_emit(void *ctx, const char *s, size_t n);
+GO__HIDDEN void go__out_str(go__out *o, const char *s);
+GO__HIDDEN void go__out_hex(go__out *o, uintptr_t v);
+GO__HIDDEN void go__out_dec(go__out *o, int64_t v);
+GO__HIDDEN void go__out_flush(go__out *o);
+
+#endif

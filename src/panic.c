@@ -1,0 +1,237 @@
+/* Panics: go_panic's loop over deferred calls, recover's legality check, the recovery
+ * jump (the one place control is transferred to a recovering frame), and Goexit. */
+#include "internal.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define GO__ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GO__ASAN 1
+#endif
+#endif
+#ifdef GO__ASAN
+void __asan_handle_no_return(void);
+#endif
+
+/* Transfer of control to a recovery point.  Everything between the jump and its target
+ * is discarded: deferred calls of the frames on the way have already run (a panic runs
+ * them before it can be recovered below them); their C cleanup variables do not run. */
+void go__jump(go__jmpbuf jb) {
+#ifdef GO__ASAN
+    __asan_handle_no_return();
+#endif
+#ifdef GO__BUILTIN_SJ
+    __builtin_longjmp(jb, 1);
+#else
+    _longjmp(jb, 1);
+#endif
+}
+
+/* ---- calling deferred functions ----------------------------------------------------
+ * Every deferred call a panic (or Goexit) makes goes through go__call_deferred.  Its two call
+ * sites (thunk or plain function) are what "called directly by the panic" means: their
+ * return addresses are measured once at start-up. */
+
+static void *site_direct, *site_thunk;
+
+__attribute__((noinline)) static void go__call_deferred(go__panic *p, const go__rec *r) {
+    p->rec = r;
+    go__invoke(r);
+    __asm__ volatile("" ::: "memory"); /* keeps the calls above from becoming jumps */
+    p->rec = NULL;
+}
+
+static void *volatile calib_ra;
+__attribute__((noinline)) static void go__calib_fn(void *arg) {
+    (void)arg;
+    calib_ra = __builtin_return_address(0);
+}
+__attribute__((noinline)) static void go__calib_thunk(const go__rec *r) {
+    (void)r;
+    calib_ra = __builtin_return_address(0);
+}
+
+void go__calibrate(void) {
+    go__panic p;
+    memset(&p, 0, sizeof p);
+    go__rec r = {NULL, (void (*)(void))go__calib_fn, NULL};
+    go__rec *volatile rp = &r; /* no constant propagation into go__call_deferred */
+    go__call_deferred(&p, rp);
+    site_direct = calib_ra;
+    r.call = go__calib_thunk;
+    go__call_deferred(&p, rp);
+    site_thunk = calib_ra;
+}
+
+/* The entry of the function containing pc, from the unwind tables (libgcc). */
+struct go__eh_bases {
+    void *tbase, *dbase, *func;
+};
+extern const void *_Unwind_Find_FDE(void *pc, struct go__eh_bases *bases)
+    ;
+
+static void *func_entry(void *pc) {
+    struct go__eh_bases b;
+    if (!_Unwind_Find_FDE(pc, &b)) return NULL;
+    return b.func;
+}
+
+/* Was the function that contains `self` and returns to `ra` called directly by the
+ * panic's loop to run record r?  Per-site thunks are transparent, like Go's wrappers. */
+static bool called_directly(const go__rec *r, void *ra, void *self) {
+    void *entry = func_entry((char *)self - 1);
+    bool from_loop = ra == site_direct || ra == site_thunk;
+    if (!from_loop && r->call && func_entry((char *)ra - 1) == (void *)r->call)
+        from_loop = true; /* called by the thunk (no tail call, as at -O0) */
+    /* A helper tail-called by the deferred function would also return to the loop; the
+     * unwind tables tell it apart from the deferred function itself. */
+    return from_loop && (entry == NULL || entry == (void *)r->fn);
+}
+
+go_any go__recover(void *ra) {
+    go__g *g = (go__g *)go__curg;
+    if (!g) return go_nil();
+    go__panic *p = g->panic;
+    if (!p || p->goexit || p->recovered || !p->rec) return go_nil();
+    if (!called_directly(p->rec, ra, __builtin_return_address(0))) return go_nil();
+    p->recovered = true;
+    return p->arg;
+}
+
+/* ---- recovery ---------------------------------------------------------------------- */
+
+/* Frames above target are abandoned: their deferred calls have all run. */
+static void abandon_to(go__g *g, go__frame *target) {
+    for (go__frame *f = g->head.frame; f != target; f = f->link) {
+        if (!f) go__throw("bad recovery: the recovering frame is not on the defer chain");
+        go__release_frame(g, f);
+    }
+    g->head.frame = target;
+}
+
+/* p's deferred call recovered.  Remove every panic that started inside the frame that
+ * deferred the call (they are aborted), then resume that frame, which runs its remaining
+ * deferred calls and is left normally.  A Goexit among them cannot be cancelled: its loop
+ * resumes instead (Go's recovery). */
+static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
+    go__frame *rf = p->frame;
+    go__panic *q = g->panic;
+    for (; q && (uintptr_t)q < (uintptr_t)rf; q = q->link) {
+        if (q->goexit) {
+            g->panic = q;
+            abandon_to(g, q->top);
+            go__jump(q->resume);
+        }
+    }
+    g->panic = q;
+    abandon_to(g, rf);
+    go__jump(rf->jb);
+}
+
+void go__panic_with(go__g *g, go__panic *p) {
+    if (g->panic && (uintptr_t)g->panic <= (uintptr_t)p)
+        go__throw("go_panic: an earlier panic was left by longjmp out of a deferred call");
+    p->link = g->panic;
+    p->frame = p->top = g->head.frame;
+    g->panic = p;
+    go__rec r;
+    while (go__next_defer(g, p, &r)) {
+        go__call_deferred(p, &r);
+        if (p->recovered) go__recovery(g, p);
+    }
+    go__fatalpanic(g);
+}
+
+void go_panic(go_any v) {
+    go__panic p;
+    memset(&p, 0, sizeof p);
+    p.arg = go_isnil(v) ? go_make_ptr(&go__type_panicNil, NULL) : v;
+    go__panic_with(go__getg(), &p);
+}
+
+void go_panicf(const char *format, ...) {
+    va_list ap;
+    va_start(ap, format);
+    char *s = go__vformat(format, ap);
+    va_end(ap);
+    go__panic p;
+    memset(&p, 0, sizeof p);
+    p.arg = go_make_str(&go__type_fmtString, s);
+    go__panic_with(go__getg(), &p);
+}
+
+/* A deferred NULL function: Go's nil dereference, when the call is due. */
+void go__panic_nilfunc(void) {
+    go__panic p;
+    memset(&p, 0, sizeof p);
+    p.arg = go__runtime_error("invalid memory address or nil pointer dereference");
+    p.sig = SIGSEGV;
+    p.sigcode = SEGV_MAPERR;
+    p.sigaddr = 0;
+    p.sigpc = (uintptr_t)__builtin_return_address(0);
+    go__panic_with(go__getg(), &p);
+}
+
+/* ---- Goexit ------------------------------------------------------------------------ */
+
+static int count_threads(void) {
+    DIR *d = opendir("/proc/self/task");
+    if (!d) return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] != '.') n++;
+    closedir(d);
+    return n;
+}
+
+/* The main goroutine called Goexit: the program goes on until the other threads end,
+ * then dies as Go does. */
+static GO__NORETURN void go__main_goexit(void) {
+    fflush(NULL);
+    for (;;) {
+        int n = count_threads();
+        if (n == 1) break;
+        if (n < 0) pthread_exit(NULL); /* no /proc: the process exits 0 after the last */
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    fflush(NULL);
+    go__fatal_notrace("no goroutines (main called runtime.Goexit) - deadlock!");
+}
+
+__attribute__((noinline)) static GO__NORETURN void go__goexit_run(go__panic *q) {
+    go__g *g = go__getg();
+    go__rec r;
+    while (go__next_defer(g, q, &r)) go__call_deferred(q, &r); /* recovers see a Goexit */
+    /* Every deferred call has run; panics still listed end silently with the thread. */
+    for (go__frame *f = g->head.frame; f; f = f->link) go__release_frame(g, f);
+    g->exiting = true;
+    g->panic = NULL;
+    g->head.frame = NULL;
+    if (g->goid == 1) go__main_goexit();
+    pthread_exit(NULL);
+}
+
+void go_goexit(void) {
+    go__g *g = go__getg();
+    go__panic q;
+    memset(&q, 0, sizeof q);
+    q.goexit = true;
+    if (g->panic && (uintptr_t)g->panic <= (uintptr_t)&q)
+        go__throw("go_goexit: an earlier panic was left by longjmp out of a deferred call");
+    q.link = g->panic;
+    q.frame = q.top = g->head.frame;
+    g->panic = &q;
+    /* A recovery that removes this Goexit's panics comes back here and the loop goes on
+     * where it was: q lives in memory, and go__goexit_run reloads everything else. */
+    GO__SETJMP(q.resume);
+    go__goexit_run(&q);
+}

@@ -1,0 +1,295 @@
+/* Stack traces in Go's form: program counters from libunwind (or glibc's backtrace),
+ * names, files and lines from elfutils libdw (or dladdr), inlined calls expanded. */
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef GODEFER_HAVE_LIBUNWIND
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+#else
+#include <execinfo.h>
+#endif
+#ifdef GODEFER_HAVE_LIBDW
+#include <dwarf.h>
+#include <elfutils/libdwfl.h>
+#endif
+
+int go__capture(void **pcs, int max) {
+#ifdef GODEFER_HAVE_LIBUNWIND
+    return unw_backtrace(pcs, max);
+#else
+    return backtrace(pcs, max);
+#endif
+}
+
+/* One printed frame.  Inlined calls give several per program counter. */
+typedef struct sym {
+    const char *name; /* NULL when unknown */
+    const char *file; /* NULL when unknown */
+    const char *module;
+    int line;
+    uintptr_t off; /* of the pc from the function's entry; inline frames print none */
+    bool inl;
+} sym;
+
+#define MAXINL 8
+
+#ifdef GODEFER_HAVE_LIBDW
+static Dwfl *open_dwfl(void) {
+    static char *debuginfo_path;
+    static const Dwfl_Callbacks cb = {.find_elf = dwfl_linux_proc_find_elf,
+                                      .find_debuginfo = dwfl_standard_find_debuginfo,
+                                      .debuginfo_path = &debuginfo_path};
+    Dwfl *d = dwfl_begin(&cb);
+    if (!d) return NULL;
+    dwfl_report_begin(d);
+    if (dwfl_linux_proc_report(d, getpid()) != 0) {
+        dwfl_end(d);
+        return NULL;
+    }
+    dwfl_report_end(d, NULL, NULL);
+    return d;
+}
+
+static const char *die_name(Dwarf_Die *die) {
+    Dwarf_Attribute a;
+    if (!dwarf_attr_integrate(die, DW_AT_name, &a)) return NULL;
+    return dwarf_formstring(&a);
+}
+
+static const char *call_file(Dwarf_Die *cu, Dwarf_Die *die) {
+    Dwarf_Attribute a;
+    Dwarf_Word idx;
+    Dwarf_Files *files;
+    size_t nfiles;
+    if (dwarf_formudata(dwarf_attr(die, DW_AT_call_file, &a), &idx) != 0) return NULL;
+    if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0 || idx >= nfiles) return NULL;
+    return dwarf_filesrc(files, idx, NULL, NULL);
+}
+
+static int call_line(Dwarf_Die *die) {
+    Dwarf_Attribute a;
+    Dwarf_Word w;
+    if (dwarf_formudata(dwarf_attr(die, DW_AT_call_line, &a), &w) != 0) return 0;
+    return (int)w;
+}
+
+/* The compile unit of addr.  libdw trusts .debug_aranges, which Clang does not emit by
+ * default: when the lookup fails, scan the units (this is the fatal path). */
+static Dwarf_Die *find_cu(Dwfl_Module *m, Dwarf_Addr pc, Dwarf_Addr *bias, Dwarf_Die *buf) {
+    Dwarf_Die *cu = dwfl_module_addrdie(m, pc, bias);
+    if (cu) return cu;
+    Dwarf *dw = dwfl_module_getdwarf(m, bias);
+    if (!dw) return NULL;
+    Dwarf_CU *u = NULL;
+    uint8_t type;
+    while (dwarf_get_units(dw, u, &u, NULL, &type, buf, NULL) == 0) {
+        if ((type == DW_UT_compile || type == DW_UT_partial) &&
+            dwarf_haspc(buf, pc - *bias) > 0)
+            return buf;
+    }
+    return NULL;
+}
+
+static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
+    memset(out, 0, sizeof *out);
+    Dwfl_Module *m = d ? dwfl_addrmodule(d, pc) : NULL;
+    if (!m) return 1;
+    out->module = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+    GElf_Off off = 0;
+    GElf_Sym s;
+    const char *name = dwfl_module_addrinfo(m, pc, &off, &s, NULL, NULL, NULL);
+    const char *file = NULL;
+    int line = 0;
+    int k = 0;
+    Dwarf_Addr bias = 0;
+    Dwarf_Die cubuf;
+    Dwarf_Die *cu = find_cu(m, pc, &bias, &cubuf);
+    Dwfl_Line *ln = dwfl_module_getsrc(m, pc);
+    if (ln) {
+        file = dwfl_lineinfo(ln, NULL, &line, NULL, NULL, NULL);
+    } else if (cu) {
+        Dwarf_Line *dl = dwarf_getsrc_die(cu, pc - bias);
+        if (dl) {
+            file = dwarf_linesrc(dl, NULL, NULL);
+            dwarf_lineno(dl, &line);
+        }
+    }
+    if (cu) {
+        Dwarf_Die *scopes = NULL;
+        int ns = dwarf_getscopes(cu, pc - bias, &scopes);
+        for (int i = 0; i < ns && k < MAXINL - 1; i++) {
+            int tag = dwarf_tag(&scopes[i]);
+            if (tag == DW_TAG_subprogram) break;
+            if (tag != DW_TAG_inlined_subroutine) continue;
+            out[k].name = die_name(&scopes[i]);
+            out[k].file = file;
+            out[k].line = line;
+            out[k].module = out->module;
+            out[k].inl = true;
+            k++;
+            file = call_file(cu, &scopes[i]);
+            line = call_line(&scopes[i]);
+        }
+        free(scopes);
+    }
+    out[k].name = name;
+    out[k].file = file;
+    out[k].line = line;
+    out[k].off = off;
+    out[k].module = out->module;
+    out[k].inl = false;
+    return k + 1;
+}
+#else
+typedef void Dwfl;
+static Dwfl *open_dwfl(void) { return NULL; }
+/* The compile unit of addr.  libdw trusts .debug_aranges, which Clang does not emit by
+ * default: when the lookup fails, scan the units (this is the fatal path). */
+static Dwarf_Die *find_cu(Dwfl_Module *m, Dwarf_Addr pc, Dwarf_Addr *bias, Dwarf_Die *buf) {
+    Dwarf_Die *cu = dwfl_module_addrdie(m, pc, bias);
+    if (cu) return cu;
+    Dwarf *dw = dwfl_module_getdwarf(m, bias);
+    if (!dw) return NULL;
+    Dwarf_CU *u = NULL;
+    uint8_t type;
+    while (dwarf_get_units(dw, u, &u, NULL, &type, buf, NULL) == 0) {
+        if ((type == DW_UT_compile || type == DW_UT_partial) &&
+            dwarf_haspc(buf, pc - *bias) > 0)
+            return buf;
+    }
+    return NULL;
+}
+
+static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
+    (void)d;
+    Dl_info info;
+    memset(out, 0, sizeof *out);
+    if (dladdr((void *)pc, &info)) {
+        out->module = info.dli_fname;
+        out->name = info.dli_sname;
+        if (info.dli_saddr) out->off = pc - (uintptr_t)info.dli_saddr;
+    }
+    return 1;
+}
+#endif
+
+/* C names carry no dots; GCC's clones (.isra.0, .constprop.0, nested .N) drop them. */
+static size_t base_len(const char *name) {
+    const char *dot = strchr(name, '.');
+    return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+static bool name_is(const sym *s, const char *want) {
+    return s->name && base_len(s->name) == strlen(want) &&
+           strncmp(s->name, want, strlen(want)) == 0;
+}
+
+static bool is_runtime(const sym *s) {
+    return s->name && strncmp(s->name, "go_", 3) == 0;
+}
+
+/* Entry points that appear in the middle of a trace the way Go shows runtime.gopanic. */
+static bool is_panic_entry(const sym *s) {
+    return name_is(s, "go_panic") || name_is(s, "go_panicf") ||
+           name_is(s, "go__panic_nilfunc") || name_is(s, "go__sigpanic");
+}
+
+static bool is_thread_base(const sym *s) {
+    return name_is(s, "start_thread") || name_is(s, "clone") || name_is(s, "clone3") ||
+           name_is(s, "__clone") || name_is(s, "__clone3") ||
+           name_is(s, "__libc_start_call_main") || name_is(s, "__libc_start_main") ||
+           name_is(s, "_start");
+}
+
+static void emit_str(go__emit_fn emit, void *ctx, const char *s) { emit(ctx, s, strlen(s)); }
+
+static void emit_num(go__emit_fn emit, void *ctx, uintptr_t v, bool hex) {
+    char b[32];
+    int i = sizeof b;
+    do {
+        b[--i] = "0123456789abcdef"[hex ? v & 15 : v % 10];
+        v = hex ? v >> 4 : v / 10;
+    } while (v);
+    if (hex) {
+        b[--i] = 'x';
+        b[--i] = '0';
+    }
+    emit(ctx, b + i, sizeof b - (size_t)i);
+}
+
+static void emit_frame(const sym *s, const char *as, go__emit_fn emit, void *ctx) {
+    if (as)
+        emit_str(emit, ctx, as);
+    else if (s->name)
+        emit(ctx, s->name, base_len(s->name));
+    else
+        emit_str(emit, ctx, "??");
+    emit_str(emit, ctx, "(...)\n\t");
+    if (s->file) {
+        emit_str(emit, ctx, s->file);
+        emit_str(emit, ctx, ":");
+        emit_num(emit, ctx, (uintptr_t)s->line, false);
+    } else {
+        emit_str(emit, ctx, s->module ? s->module : "??");
+    }
+    if (!s->inl) {
+        emit_str(emit, ctx, " +");
+        emit_num(emit, ctx, s->off, true);
+    }
+    emit_str(emit, ctx, "\n");
+}
+
+/* Prints the frames of pcs (innermost first) as Go does: the runtime's own frames are
+ * hidden, except panic entry points in the middle of the trace ("panic(...)"); the trace
+ * stops after main or at the thread's start routine's caller; past 100 frames only the
+ * top and bottom 50 are shown. */
+void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
+    Dwfl *d = open_dwfl();
+    enum { MAXF = 1024 + 64 };
+    sym *fr = calloc(MAXF, sizeof *fr);
+    if (!fr) return;
+    int nf = 0;
+    bool started = false, done = false;
+    for (int i = 0; i < n && !done; i++) {
+        uintptr_t pc = (uintptr_t)pcs[i];
+        uintptr_t look = i > 0 ? pc - 1 : pc; /* return addresses point past the call */
+        sym buf[MAXINL];
+        int k = symbolize(d, look, buf);
+        for (int j = 0; j < k && nf < MAXF; j++) {
+            sym *s = &buf[j];
+            if (!s->inl && i > 0) s->off += pc - look;
+            if (!started) {
+                if (is_runtime(s)) continue;
+                started = true;
+            }
+            if (is_thread_base(s)) {
+                done = true;
+                break;
+            }
+            if (is_runtime(s) && !is_panic_entry(s) && !name_is(s, "go_goexit")) continue;
+            fr[nf++] = *s;
+            if (name_is(s, "main")) {
+                done = true;
+                break;
+            }
+        }
+    }
+    for (int i = 0; i < nf; i++) {
+        if (nf > 100 && i == 50) {
+            emit_str(emit, ctx, "...");
+            emit_num(emit, ctx, (uintptr_t)(nf - 100), false);
+            emit_str(emit, ctx, " frames elided...\n");
+            i = nf - 50;
+        }
+        emit_frame(&fr[i], is_panic_entry(&fr[i]) ? "panic" : NULL, emit, ctx);
+    }
+    free(fr);
+#ifdef GODEFER_HAVE_LIBDW
+    if (d) dwfl_end(d);
+#endif
+}
