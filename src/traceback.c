@@ -120,8 +120,16 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
         }
     }
     if (cu) {
+        /* The innermost scope at pc, then the scopes nesting it: the inlined calls up to
+         * the real function.  (dwarf_getscopes lists the abstract origins instead.) */
         Dwarf_Die *scopes = NULL;
         int ns = dwarf_getscopes(cu, pc - bias, &scopes);
+        if (ns > 0) {
+            Dwarf_Die inner = scopes[0];
+            free(scopes);
+            scopes = NULL;
+            ns = dwarf_getscopes_die(&inner, &scopes);
+        }
         for (int i = 0; i < ns && k < MAXINL - 1; i++) {
             int tag = dwarf_tag(&scopes[i]);
             if (tag == DW_TAG_subprogram) break;

@@ -1,0 +1,89 @@
+# Front door for the CMake build.
+#   make demo      build and run the examples, showing their output
+#   make test      build everything and run every test tier through CTest
+#   make install PREFIX=/usr/local
+#   make bench     benchmarks against Go, C++ and the floors (see docs/performance.md)
+#   make fuzz      differential fuzzing against Go (FUZZ_SECONDS=600)
+
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+B := build
+CMAKE_FLAGS ?=
+
+configure = cmake -S . -B $(B)/$(1) -DCMAKE_C_COMPILER=$(2) $(3) $(CMAKE_FLAGS) >/dev/null
+build = cmake --build $(B)/$(1) -j $(JOBS)
+ctest = ctest --test-dir $(B)/$(1) --output-on-failure -j $(JOBS) $(2)
+
+.PHONY: all demo test install bench fuzz clean \
+        test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-install
+
+all:
+	$(call configure,gcc,gcc,)
+	$(call build,gcc)
+
+demo: all
+	@for e in $(B)/gcc/examples/ex_*; do \
+	  echo "=== $$(basename $$e)"; $$e; echo "[exit status $$?]"; echo; \
+	done
+
+# Every tier: GCC (optimized, with per-site thunks), GCC -O0 (cast path), Clang,
+# ASan+UBSan, TSan, Valgrind, and an installed-package build.
+test: test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-install
+	@echo "all test tiers passed"
+
+test-gcc:
+	$(call configure,gcc,gcc,)
+	$(call build,gcc)
+	$(call ctest,gcc,)
+
+test-gcc-O0:
+	$(call configure,gcc-O0,gcc,-DCMAKE_BUILD_TYPE=Debug)
+	$(call build,gcc-O0)
+	$(call ctest,gcc-O0,)
+
+test-clang:
+	$(call configure,clang,clang,)
+	$(call build,clang)
+	$(call ctest,clang,)
+
+test-asan:
+	$(call configure,asan,gcc,-DGODEFER_SANITIZE=address$(,)undefined -DGODEFER_BENCH=OFF)
+	$(call build,asan)
+	ASAN_OPTIONS=detect_leaks=1 $(call ctest,asan,)
+
+test-tsan:
+	$(call configure,tsan,clang,-DGODEFER_SANITIZE=thread -DGODEFER_BENCH=OFF)
+	$(call build,tsan)
+	TSAN_OPTIONS=halt_on_error=1 $(call ctest,tsan,)
+
+test-valgrind:
+	$(call configure,valgrind,gcc,-DGODEFER_VALGRIND=ON -DGODEFER_BENCH=OFF)
+	$(call build,valgrind)
+	$(call ctest,valgrind,-E compile_fail)
+
+# Install into a scratch prefix, then build an example against pkg-config and CMake.
+test-install:
+	$(call configure,install,gcc,-DGODEFER_TESTS=OFF -DGODEFER_BENCH=OFF)
+	$(call build,install)
+	rm -rf $(B)/stage && cmake --install $(B)/install --prefix $(CURDIR)/$(B)/stage >/dev/null
+	sh tests/check_install.sh $(CURDIR)/$(B)/stage
+
+install:
+	$(call configure,release,gcc,-DCMAKE_INSTALL_PREFIX=$(PREFIX) -DGODEFER_TESTS=OFF -DGODEFER_BENCH=OFF -DGODEFER_EXAMPLES=OFF)
+	$(call build,release)
+	cmake --install $(B)/release
+
+bench:
+	$(call configure,bench,gcc,-DCMAKE_BUILD_TYPE=Release -DGODEFER_TESTS=OFF)
+	$(call build,bench)
+	sh bench/run.sh $(B)/bench
+
+fuzz:
+	$(call configure,gcc,gcc,)
+	$(call build,gcc)
+	sh tests/conformance/fuzz.sh $(B)/gcc $${FUZZ_SECONDS:-600}
+
+clean:
+	rm -rf $(B)
+
+, := ,

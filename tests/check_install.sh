@@ -1,0 +1,28 @@
+#!/bin/sh
+# Builds examples/ex_recover.c against an installed godefer, once through pkg-config and
+# once through its CMake package, and runs both.
+set -eu
+stage=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+here=$(cd "$(dirname "$0")/.." && pwd)
+libdir=$(ls -d "$stage"/lib* | head -n 1)
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+cc $(pkg-config --cflags godefer) "$here/examples/ex_recover.c" -o "$work/pc" $(pkg-config --libs godefer)
+LD_LIBRARY_PATH="$libdir" "$work/pc" | grep -q "1 / 0 failed: division by zero"
+cc $(pkg-config --cflags godefer) "$here/examples/ex_recover.c" -o "$work/pcs" $(pkg-config --static --libs godefer) -static-libgcc 2>/dev/null || true
+mkdir -p "$work/cm"
+cat > "$work/cm/CMakeLists.txt" <<CM
+cmake_minimum_required(VERSION 3.16)
+project(use_godefer C)
+find_package(godefer REQUIRED)
+add_executable(app $here/examples/ex_recover.c)
+target_link_libraries(app PRIVATE godefer::godefer)
+add_executable(app_static $here/examples/ex_recover.c)
+target_link_libraries(app_static PRIVATE godefer::godefer_static)
+CM
+cmake -S "$work/cm" -B "$work/cm/b" -DCMAKE_PREFIX_PATH="$stage" >/dev/null
+cmake --build "$work/cm/b" >/dev/null
+LD_LIBRARY_PATH="$libdir" "$work/cm/b/app" | grep -q "1 / 0 failed: division by zero"
+"$work/cm/b/app_static" | grep -q "1 / 0 failed: division by zero"
+echo "install check: pkg-config and CMake package builds work"

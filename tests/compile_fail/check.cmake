@@ -1,0 +1,13 @@
+# Compiles SRC with CC and expects failure with a diagnostic matching the file's
+# "EXPECT: <regex>" line, so that a test cannot pass because of an unrelated error.
+file(STRINGS ${SRC} expect_line REGEX "EXPECT: ")
+string(REGEX REPLACE ".*EXPECT: " "" expect "${expect_line}")
+execute_process(COMMAND ${CC} -std=gnu11 -O2 -Wall -Wextra -Werror -I${INC} ${EXTRA} -c ${SRC} -o /dev/null
+                RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
+if(rc EQUAL 0)
+  message(FATAL_ERROR "${SRC} compiled, but must not")
+endif()
+if(NOT err MATCHES "${expect}")
+  message(FATAL_ERROR "${SRC} failed for another reason (want /${expect}/):\n${err}")
+endif()
+message(STATUS "${SRC}: rejected as expected")

@@ -1,0 +1,228 @@
+/* A small test harness in the libuv/mimalloc style: one program per area, ASSERT macros,
+ * an event log for ordering checks, and child processes for crash reports.
+ *
+ *   static void test_order(void) { ... ASSERT_LOG("c b a"); }
+ *   static void child_boom(void) { go_panic(go_str("boom")); }
+ *   static const harness_case cases[] = {{"order", test_order}, {0}};
+ *   static const harness_case children[] = {{"boom", child_boom}, {0}};
+ *   int main(int argc, char **argv) { return harness_main(argc, argv, cases, children); }
+ *
+ * In a test, run_child("boom") re-executes this program with "--child boom" and returns
+ * its stdout, stderr and exit status.
+ */
+#ifndef GODEFER_TEST_HARNESS_H
+#define GODEFER_TEST_HARNESS_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct harness_case {
+    const char *name;
+    void (*fn)(void);
+} harness_case;
+
+static int harness_failures;
+static const char *harness_current;
+static char *harness_argv0;
+
+#define HFAIL(...)                                                                    \
+    do {                                                                              \
+        fprintf(stderr, "  FAIL %s:%d: ", __FILE__, __LINE__);                        \
+        fprintf(stderr, __VA_ARGS__);                                                 \
+        fprintf(stderr, "\n");                                                        \
+        harness_failures++;                                                           \
+    } while (0)
+
+#define ASSERT(c)                                                                     \
+    do {                                                                              \
+        if (!(c)) HFAIL("%s", #c);                                                    \
+    } while (0)
+#define ASSERT_INT(a, b)                                                              \
+    do {                                                                              \
+        long long a_ = (long long)(a), b_ = (long long)(b);                           \
+        if (a_ != b_) HFAIL("%s == %lld, want %lld", #a, a_, b_);                     \
+    } while (0)
+#define ASSERT_STR(a, b)                                                              \
+    do {                                                                              \
+        const char *a_ = (a), *b_ = (b);                                              \
+        if (!a_ || strcmp(a_, b_) != 0)                                               \
+            HFAIL("%s:\n    got  \"%s\"\n    want \"%s\"", #a, a_ ? a_ : "(null)", b_); \
+    } while (0)
+#define ASSERT_CONTAINS(hay, needle)                                                  \
+    do {                                                                              \
+        const char *h_ = (hay), *n_ = (needle);                                       \
+        if (!h_ || !strstr(h_, n_))                                                   \
+            HFAIL("%s does not contain \"%s\":\n%s", #hay, n_, h_ ? h_ : "(null)");   \
+    } while (0)
+#define ASSERT_NOT_CONTAINS(hay, needle)                                              \
+    do {                                                                              \
+        const char *h_ = (hay), *n_ = (needle);                                       \
+        if (h_ && strstr(h_, n_))                                                     \
+            HFAIL("%s contains \"%s\":\n%s", #hay, n_, h_);                           \
+    } while (0)
+
+/* ---- event log: tlog("a"); ... ASSERT_LOG("a b") ------------------------------------ */
+static char harness_log[8192];
+static size_t harness_loglen;
+static void tlog_reset(void) {
+    harness_loglen = 0;
+    harness_log[0] = '\0';
+}
+__attribute__((format(printf, 1, 2))) static void tlog(const char *fmt, ...) {
+    if (harness_loglen && harness_loglen < sizeof harness_log - 1)
+        harness_log[harness_loglen++] = ' ';
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(harness_log + harness_loglen, sizeof harness_log - harness_loglen, fmt, ap);
+    va_end(ap);
+    if (n > 0) harness_loglen += (size_t)n;
+    if (harness_loglen >= sizeof harness_log) harness_loglen = sizeof harness_log - 1;
+}
+#define ASSERT_LOG(want) ASSERT_STR(harness_log, want)
+
+/* ---- child processes ------------------------------------------------------------ */
+typedef struct child_result {
+    int status;   /* exit status, or -1 if killed by a signal */
+    int signal;   /* terminating signal, or 0 */
+    char out[65536], err[65536];
+} child_result;
+
+static void harness_drain(int fds[2], char *bufs[2]) {
+    size_t len[2] = {0, 0};
+    bool open_[2] = {true, true};
+    while (open_[0] || open_[1]) {
+        struct pollfd p[2] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}};
+        if (poll(p, 2, -1) < 0 && errno != EINTR) break;
+        for (int i = 0; i < 2; i++) {
+            if (!open_[i] || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            char tmp[4096];
+            ssize_t r = read(fds[i], tmp, sizeof tmp);
+            if (r <= 0) {
+                open_[i] = false;
+                p[i].fd = -1;
+                continue;
+            }
+            size_t room = 65535 - len[i], k = (size_t)r < room ? (size_t)r : room;
+            memcpy(bufs[i] + len[i], tmp, k);
+            len[i] += k;
+        }
+    }
+    bufs[0][len[0]] = bufs[1][len[1]] = '\0';
+}
+
+/* Runs this program's child scenario `name` with extra environment `env` (or NULL). */
+static child_result *run_child_env(const char *name, const char *env) {
+    static child_result r;
+    memset(&r, 0, sizeof r);
+    int po[2], pe[2];
+    if (pipe(po) || pipe(pe)) {
+        perror("pipe");
+        exit(99);
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(po[1], 1);
+        dup2(pe[1], 2);
+        close(po[0]);
+        close(pe[0]);
+        if (env) putenv((char *)env);
+        execl("/proc/self/exe", harness_argv0, "--child", name, (char *)NULL);
+        _exit(98);
+    }
+    close(po[1]);
+    close(pe[1]);
+    int fds[2] = {po[0], pe[0]};
+    char *bufs[2] = {r.out, r.err};
+    harness_drain(fds, bufs);
+    close(po[0]);
+    close(pe[0]);
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    r.signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+    return &r;
+}
+static child_result *run_child(const char *name) { return run_child_env(name, NULL); }
+
+/* The "panic: ..." header of a report: everything before the goroutine line. */
+static const char *report_head(const child_result *r) {
+    static char head[65536];
+    const char *g = strstr(r->err, "\ngoroutine ");
+    size_t n = g ? (size_t)(g - r->err) + 1 : strlen(r->err);
+    memcpy(head, r->err, n);
+    head[n] = '\0';
+    return head;
+}
+
+/* Function names of the trace lines, in order, space-separated ("f g main"). */
+static const char *trace_funcs(const child_result *r) {
+    static char names[8192];
+    size_t n = 0;
+    names[0] = '\0';
+    const char *p = strstr(r->err, "[running]:\n");
+    if (!p) return names;
+    p = strchr(p, '\n') + 1;
+    while (*p && *p != '\n') {
+        const char *e = strstr(p, "(...)\n");
+        const char *nl = strchr(p, '\n');
+        if (!e || !nl || e > nl) break;
+        if (n && n < sizeof names - 1) names[n++] = ' ';
+        size_t k = (size_t)(e - p);
+        if (n + k >= sizeof names) break;
+        memcpy(names + n, p, k);
+        n += k;
+        names[n] = '\0';
+        p = strchr(nl + 1, '\n'); /* skip the file:line line */
+        if (!p) break;
+        p++;
+    }
+    return names;
+}
+
+static int harness_main(int argc, char **argv, const harness_case *cases,
+                        const harness_case *children) {
+    harness_argv0 = argv[0];
+    setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+    if (argc == 3 && strcmp(argv[1], "--child") == 0) {
+        for (const harness_case *c = children; c && c->name; c++) {
+            if (strcmp(c->name, argv[2]) == 0) {
+                c->fn();
+                fflush(NULL);
+                return 0;
+            }
+        }
+        fprintf(stderr, "no child scenario %s\n", argv[2]);
+        return 97;
+    }
+    const char *only = argc > 1 ? argv[1] : NULL;
+    int n = 0, failed = 0;
+    for (const harness_case *c = cases; c->name; c++) {
+        if (only && strcmp(only, c->name) != 0) continue;
+        int before = harness_failures;
+        harness_current = c->name;
+        tlog_reset();
+        c->fn();
+        n++;
+        bool ok = harness_failures == before;
+        if (!ok) failed++;
+        printf("%s %d - %s\n", ok ? "ok" : "not ok", n, c->name);
+        fflush(stdout);
+    }
+    printf("%d tests, %d failed\n", n, failed);
+    return failed ? 1 : 0;
+}
+
+#endif
