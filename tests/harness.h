@@ -75,7 +75,7 @@ static char *harness_argv0;
 /* ---- event log: tlog("a"); ... ASSERT_LOG("a b") ------------------------------------ */
 static char harness_log[8192];
 static size_t harness_loglen;
-static void tlog_reset(void) {
+__attribute__((unused)) static void tlog_reset(void) {
     harness_loglen = 0;
     harness_log[0] = '\0';
 }
@@ -122,7 +122,7 @@ static void harness_drain(int fds[2], char *bufs[2]) {
 }
 
 /* Runs this program's child scenario `name` with extra environment `env` (or NULL). */
-static child_result *run_child_env(const char *name, const char *env) {
+__attribute__((unused)) static child_result *run_child_env(const char *name, const char *env) {
     static child_result r;
     memset(&r, 0, sizeof r);
     int po[2], pe[2];
@@ -155,10 +155,10 @@ static child_result *run_child_env(const char *name, const char *env) {
     r.signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
     return &r;
 }
-static child_result *run_child(const char *name) { return run_child_env(name, NULL); }
+__attribute__((unused)) static child_result *run_child(const char *name) { return run_child_env(name, NULL); }
 
 /* The "panic: ..." header of a report: everything before the goroutine line. */
-static const char *report_head(const child_result *r) {
+__attribute__((unused)) static const char *report_head(const child_result *r) {
     static char head[65536];
     const char *g = strstr(r->err, "\ngoroutine ");
     size_t n = g ? (size_t)(g - r->err) + 1 : strlen(r->err);
@@ -168,7 +168,7 @@ static const char *report_head(const child_result *r) {
 }
 
 /* Function names of the trace lines, in order, space-separated ("f g main"). */
-static const char *trace_funcs(const child_result *r) {
+__attribute__((unused)) static const char *trace_funcs(const child_result *r) {
     static char names[8192];
     size_t n = 0;
     names[0] = '\0';

@@ -1,0 +1,346 @@
+/* Panic and recover: when recover returns the value, where execution resumes, what runs
+ * and what does not, nested and aborted panics. */
+#include <godefer.h>
+
+#include "harness.h"
+
+static void logs(const char *s) { tlog("%s", s); }
+
+/* Records what go_recover returned, as text ("nil" for nil). */
+static void log_recover(const char *tag) {
+    go_any r = go_recover();
+    if (go_isnil(r)) {
+        tlog("%s:nil", tag);
+    } else {
+        char buf[128];
+        go_sprint(buf, sizeof buf, r);
+        tlog("%s:%s", tag, buf);
+    }
+}
+
+static void recover_into(go_any *out) { *out = go_recover(); }
+
+static void test_basic_recovery(void) {
+    volatile int after = 0;
+    go_any got = go_nil();
+    go_frame {
+        go_defer(logs, "first-deferred");
+        go_defer(recover_into, &got);
+        go_defer(logs, "last-deferred");
+        go_panic(go_str("boom"));
+        after = 1;
+    }
+    tlog("after-block");
+    ASSERT_INT(after, 0);
+    ASSERT(go_identical(got, go_str("boom")) || (got.type == &go_type_string &&
+                                                 strcmp(got.v.s, "boom") == 0));
+    ASSERT_LOG("last-deferred first-deferred after-block");
+}
+
+static void test_recover_nil_when_not_panicking(void) {
+    go_frame {
+        go_defer(log_recover, "normal-exit");
+    }
+    ASSERT_LOG("normal-exit:nil");
+}
+
+/* recover.go's withoutRecover: a helper of the deferred function gets nil. */
+__attribute__((noinline)) static go_any helper_recover(void) { return go_recover(); }
+static void deferred_with_helper(const char *tag) {
+    go_any h = helper_recover();
+    tlog("%s-helper:%s", tag, go_isnil(h) ? "nil" : "value");
+    log_recover(tag); /* log_recover is itself a helper here: nil */
+    go_any r = go_recover();
+    tlog("%s-direct:%s", tag, go_isnil(r) ? "nil" : "value");
+    go_any again = go_recover();
+    tlog("%s-second:%s", tag, go_isnil(again) ? "nil" : "value");
+}
+static void test_only_direct_and_once(void) {
+    go_frame {
+        go_defer(deferred_with_helper, "d");
+        go_panic(go_int(1));
+    }
+    ASSERT_LOG("d-helper:nil d:nil d-direct:value d-second:nil");
+}
+
+/* A helper reached by a tail call returns to the panic's loop like the deferred function
+ * itself would: it must still get nil (Go: "not called directly"). */
+__attribute__((noinline)) static void tail_helper(void) { log_recover("tail"); }
+static void deferred_tail_calls(void *u) {
+    (void)u;
+    tail_helper(); /* in tail position: a jump at -O2 */
+}
+static void test_tail_called_helper_gets_nil(void) {
+    go_frame {
+        go_defer(log_recover, "outer");
+        go_defer(deferred_tail_calls, NULL);
+        go_panic(go_str("x"));
+    }
+    ASSERT_LOG("tail:nil outer:x");
+}
+
+/* TestRecoverMatching: a deferred call of a frame inside the deferred function runs at that
+ * frame's normal exit, not from the panic: nil.  The outer one recovers. */
+static void deferred_with_own_frame(void *u) {
+    (void)u;
+    go_frame {
+        go_defer(log_recover, "inner-frame");
+    }
+}
+static void test_recover_matching(void) {
+    go_frame {
+        go_defer(log_recover, "outer");
+        go_defer(deferred_with_own_frame, NULL);
+        go_panic(go_str("p"));
+    }
+    ASSERT_LOG("inner-frame:nil outer:p");
+}
+
+/* Frames between the panic and the recovering frame run no further code, but their
+ * deferred calls ran during the panic. */
+static void c_panics(void) { go_panic(go_str("deep")); }
+static void b_middle(void) {
+    go_frame {
+        go_defer(logs, "b-deferred");
+        c_panics();
+        tlog("b-after-call");
+    }
+    tlog("b-after-frame");
+}
+static int a_top(void) {
+    volatile int r = 1;
+    go_frame {
+        go_defer(log_recover, "a");
+        b_middle();
+        r = 2;
+    }
+    tlog("a-after-frame");
+    return r;
+}
+static void test_intermediate_frames_abandoned(void) {
+    ASSERT_INT(a_top(), 1);
+    ASSERT_LOG("b-deferred a:deep a-after-frame");
+}
+
+/* Deferred calls run on top of the panicking stack: nothing is unwound first. */
+static uintptr_t panicking_local, deferred_local;
+static void where_am_i(void *u) {
+    (void)u;
+    volatile char here;
+    deferred_local = (uintptr_t)&here;
+    go_recover();
+}
+__attribute__((noinline)) static void deep_panic(void) {
+    volatile char mine;
+    panicking_local = (uintptr_t)&mine;
+    go_panic(go_str("x"));
+}
+static void test_runs_on_top_of_stack(void) {
+    go_frame {
+        go_defer(where_am_i, NULL);
+        deep_panic();
+    }
+    ASSERT(deferred_local != 0 && panicking_local != 0);
+    ASSERT(deferred_local < panicking_local); /* the stack grows down */
+}
+
+/* Remaining deferred calls of the recovering frame run after the recovery, in order, and
+ * a recovering inner frame leaves the outer one's defers pending. */
+static void test_inner_frame_recovers(void) {
+    go_frame {
+        go_defer(logs, "outer");
+        go_frame {
+            go_defer(logs, "inner-first");
+            go_defer(log_recover, "inner");
+            go_defer(logs, "inner-last");
+            go_panic(go_str("v"));
+        }
+        tlog("between");
+    }
+    ASSERT_LOG("inner-last inner:v inner-first between outer");
+}
+
+static void test_panicf_value(void) {
+    go_any got = go_nil();
+    go_frame {
+        go_defer(recover_into, &got);
+        go_panicf("bad %s #%d", "input", 7);
+    }
+    char buf[64];
+    go_sprint(buf, sizeof buf, got);
+    ASSERT_STR(buf, "bad input #7");
+    go_any_release(got);
+}
+
+static void test_panic_nil_is_runtime_error(void) {
+    go_any got = go_nil();
+    go_frame {
+        go_defer(recover_into, &got);
+        go_panic(go_nil());
+    }
+    ASSERT(!go_isnil(got));
+    ASSERT(go_is_runtime_error(got));
+    ASSERT(go_is_error(got));
+    char buf[64];
+    go_sprint(buf, sizeof buf, got);
+    ASSERT_STR(buf, "panic called with nil argument");
+}
+
+/* defernil.go: a nil deferred function panics when the call is due, not at the defer. */
+static void test_nil_deferred_function(void) {
+    go_any got = go_nil();
+    void (*nilfn)(void *) = NULL;
+    go_frame {
+        go_defer(recover_into, &got);
+        go_defer(nilfn, NULL);
+        tlog("after-defer");
+    }
+    ASSERT_LOG("after-defer");
+    ASSERT(go_is_runtime_error(got));
+    char buf[128];
+    go_sprint(buf, sizeof buf, got);
+    ASSERT_STR(buf, "runtime error: invalid memory address or nil pointer dereference");
+}
+
+/* issue8047b.go: a nil deferred function met while panicking. */
+static void test_nil_deferred_during_panic(void) {
+    go_any got = go_nil();
+    void (*nilfn)(void *) = NULL;
+    go_frame {
+        go_defer(recover_into, &got);
+        go_defer(nilfn, NULL);
+        go_panic(go_str("first"));
+    }
+    ASSERT(go_is_runtime_error(got));
+}
+
+/* TestAbortedPanic: a panic in a deferred call, recovered by a later deferred call of the
+ * same frame, removes both panics. */
+static void panic2(void *u) {
+    (void)u;
+    go_panic(go_str("panic2"));
+}
+static void test_aborted_panic(void) {
+    go_frame {
+        go_defer(log_recover, "last");
+        go_defer(log_recover, "mid");
+        go_defer(panic2, NULL);
+        go_panic(go_str("panic1"));
+    }
+    ASSERT_LOG("mid:panic2 last:nil");
+}
+
+/* RecursivePanic3-style: the inner panic is recovered inside the deferred function; the
+ * outer one goes on and is recovered by the next deferred call. */
+static void recovering_panicker(void *u) {
+    (void)u;
+    go_frame {
+        go_defer(log_recover, "inner");
+        go_panic(go_str("second"));
+    }
+    tlog("deferred-continues");
+}
+static void test_inner_recovered_outer_continues(void) {
+    go_frame {
+        go_defer(log_recover, "outer");
+        go_defer(recovering_panicker, NULL);
+        go_panic(go_str("first"));
+    }
+    ASSERT_LOG("inner:second deferred-continues outer:first");
+}
+
+/* recover1.go test2-style: a deferred call recovers one panic, panics again, and the
+ * second panic is recovered too. */
+static void recover_then_panic(void *u) {
+    (void)u;
+    go_any r = go_recover();
+    tlog("d1:%s", go_isnil(r) ? "nil" : r.v.s);
+    go_panic(go_str("again"));
+}
+static void test_recover_then_repanic(void) {
+    go_frame {
+        go_defer(log_recover, "d2");
+        go_defer(recover_then_panic, NULL);
+        go_panic(go_str("once"));
+    }
+    ASSERT_LOG("d1:once d2:again");
+}
+
+/* Re-panicking the recovered value: the outer handler gets the identical value. */
+static void repanic_value(void *u) {
+    (void)u;
+    go_panic(go_recover());
+}
+static const go_type type_T = {.name = "*main.T", .kind = GO_KIND_POINTER};
+static void test_repanic_identical_value(void) {
+    static int payload;
+    go_any got = go_nil();
+    go_any v = go_make_ptr(&type_T, &payload);
+    go_frame {
+        go_defer(recover_into, &got);
+        go_defer(repanic_value, NULL);
+        go_panic(v);
+    }
+    ASSERT(go_identical(got, v));
+}
+
+/* A panic recovered in a loop: no growth, and state is sane every time. */
+static int loop_once(int i) {
+    volatile int r = -1;
+    go_frame {
+        go_defer(recover_into, &(go_any){0});
+        if (i % 3 == 0) go_panic(go_int(i));
+        r = i;
+    }
+    return r;
+}
+static void test_many_recoveries(void) {
+    long bad = 0;
+    for (int i = 0; i < 100000; i++) {
+        int r = loop_once(i);
+        if (r != (i % 3 == 0 ? -1 : i)) bad++;
+    }
+    ASSERT_INT(bad, 0);
+}
+
+/* Deferred calls that run after a recovery may panic again and be recovered further out. */
+static void panics_on_exit(void *u) {
+    (void)u;
+    go_panic(go_str("on-exit"));
+}
+static void test_panic_while_leaving_after_recovery(void) {
+    go_frame {
+        go_defer(log_recover, "outer");
+        go_frame {
+            go_defer(panics_on_exit, NULL);
+            go_defer(log_recover, "inner");
+            go_panic(go_str("first"));
+        }
+        tlog("not-reached");
+    }
+    ASSERT_LOG("inner:first outer:on-exit");
+}
+
+static const harness_case cases[] = {
+    {"basic_recovery", test_basic_recovery},
+    {"recover_nil_when_not_panicking", test_recover_nil_when_not_panicking},
+    {"only_direct_and_once", test_only_direct_and_once},
+    {"tail_called_helper_gets_nil", test_tail_called_helper_gets_nil},
+    {"recover_matching", test_recover_matching},
+    {"intermediate_frames_abandoned", test_intermediate_frames_abandoned},
+    {"runs_on_top_of_stack", test_runs_on_top_of_stack},
+    {"inner_frame_recovers", test_inner_frame_recovers},
+    {"panicf_value", test_panicf_value},
+    {"panic_nil_is_runtime_error", test_panic_nil_is_runtime_error},
+    {"nil_deferred_function", test_nil_deferred_function},
+    {"nil_deferred_during_panic", test_nil_deferred_during_panic},
+    {"aborted_panic", test_aborted_panic},
+    {"inner_recovered_outer_continues", test_inner_recovered_outer_continues},
+    {"recover_then_repanic", test_recover_then_repanic},
+    {"repanic_identical_value", test_repanic_identical_value},
+    {"many_recoveries", test_many_recoveries},
+    {"panic_while_leaving_after_recovery", test_panic_while_leaving_after_recovery},
+    {NULL, NULL},
+};
+
+int main(int argc, char **argv) { return harness_main(argc, argv, cases, NULL); }
