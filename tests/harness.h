@@ -79,7 +79,7 @@ __attribute__((unused)) static void tlog_reset(void) {
     harness_loglen = 0;
     harness_log[0] = '\0';
 }
-__attribute__((format(printf, 1, 2))) static void tlog(const char *fmt, ...) {
+__attribute__((format(printf, 1, 2), unused)) static void tlog(const char *fmt, ...) {
     if (harness_loglen && harness_loglen < sizeof harness_log - 1)
         harness_log[harness_loglen++] = ' ';
     va_list ap;
@@ -157,14 +157,22 @@ __attribute__((unused)) static child_result *run_child_env(const char *name, con
 }
 __attribute__((unused)) static child_result *run_child(const char *name) { return run_child_env(name, NULL); }
 
-/* The "panic: ..." header of a report: everything before the goroutine line. */
+/* The header of a report: its lines before the blank line that precedes the goroutine
+ * line ("panic: ...\n" lines, a "[signal ...]" line, or "fatal error: ...\n"). */
 __attribute__((unused)) static const char *report_head(const child_result *r) {
     static char head[65536];
-    const char *g = strstr(r->err, "\ngoroutine ");
+    const char *g = strstr(r->err, "\n\ngoroutine ");
     size_t n = g ? (size_t)(g - r->err) + 1 : strlen(r->err);
     memcpy(head, r->err, n);
     head[n] = '\0';
     return head;
+}
+
+/* How many frames the trace printed. */
+__attribute__((unused)) static int trace_count(const child_result *r) {
+    int n = 0;
+    for (const char *p = strstr(r->err, "[running]:\n"); p && (p = strstr(p, "(...)\n")); p++) n++;
+    return n;
 }
 
 /* Function names of the trace lines, in order, space-separated ("f g main"). */
