@@ -129,9 +129,11 @@ void go__leave_slow(go__frame *f) {
 bool go__next_defer(go__g *g, go__panic *p, go__rec *out) {
     (void)g;
     for (go__frame *f = p->frame; f; f = f->link) {
-        /* Live frames lie above (at higher addresses than) the newest panic record. */
-        if ((uintptr_t)f <= (uintptr_t)p)
-            go__throw("go_frame left by longjmp: its record is below the panicking stack");
+        /* Every frame this panic walks was linked before it started, so it lies above the
+         * entry point's activation; one below was left by longjmp and its memory reused. */
+        if ((uintptr_t)f < p->bound)
+            go__throw("go_frame left by longjmp (or by a deferred call that longjmped out): "
+                      "its deferred calls can no longer run");
         p->frame = f;
         if (pop(f, out)) return true;
     }

@@ -34,6 +34,7 @@ typedef struct go__panic {
     go__frame *frame;       /* cursor: the frame whose deferred calls run next */
     go__frame *top;         /* innermost frame when the panic started */
     const go__rec *rec;     /* the deferred call this panic's loop is running, or NULL */
+    uintptr_t bound;        /* the entry point's CFA: live frames and panics lie above it */
     bool recovered;
     bool goexit;
     bool repanicked;

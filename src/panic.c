@@ -136,8 +136,12 @@ static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
     go__jump(rf->jb);
 }
 
+/* The entry points (go_panic, ...) pass their own CFA: everything the new panic may walk
+ * (frames, older panics) was made by live callers, above it. */
+#define GO__BOUND() ((uintptr_t)__builtin_dwarf_cfa())
+
 void go__panic_with(go__g *g, go__panic *p) {
-    if (g->panic && (uintptr_t)g->panic <= (uintptr_t)p)
+    if (g->panic && (uintptr_t)g->panic < p->bound)
         go__throw("go_panic: an earlier panic was left by longjmp out of a deferred call");
     p->link = g->panic;
     p->frame = p->top = g->head.frame;
@@ -154,6 +158,7 @@ void go_panic(go_any v) {
     go__panic p;
     memset(&p, 0, sizeof p);
     p.arg = go_isnil(v) ? go_make_ptr(&go__type_panicNil, NULL) : v;
+    p.bound = GO__BOUND();
     go__panic_with(go__getg(), &p);
 }
 
@@ -165,6 +170,7 @@ void go_panicf(const char *format, ...) {
     go__panic p;
     memset(&p, 0, sizeof p);
     p.arg = go_make_str(&go__type_fmtString, s);
+    p.bound = GO__BOUND();
     go__panic_with(go__getg(), &p);
 }
 
@@ -177,6 +183,7 @@ void go__panic_nilfunc(void) {
     p.sigcode = SEGV_MAPERR;
     p.sigaddr = 0;
     p.sigpc = (uintptr_t)__builtin_return_address(0);
+    p.bound = GO__BOUND();
     go__panic_with(go__getg(), &p);
 }
 
@@ -225,7 +232,8 @@ void go_goexit(void) {
     go__panic q;
     memset(&q, 0, sizeof q);
     q.goexit = true;
-    if (g->panic && (uintptr_t)g->panic <= (uintptr_t)&q)
+    q.bound = GO__BOUND();
+    if (g->panic && (uintptr_t)g->panic < q.bound)
         go__throw("go_goexit: an earlier panic was left by longjmp out of a deferred call");
     q.link = g->panic;
     q.frame = q.top = g->head.frame;
