@@ -39,10 +39,23 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#if defined(__x86_64__) || defined(__i386__)
+/* How a recovery returns into a frame: GCC's __builtin_setjmp (three words, no call) on
+ * x86; _setjmp/_longjmp elsewhere and under ThreadSanitizer, which must see the jumps.
+ * The choice is part of the ABI: objects and the library must agree, and the name of
+ * go__ginit says which one a library was built with, so a mismatch fails to link. */
+#if defined(__SANITIZE_THREAD__)
+#define GO__TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define GO__TSAN 1
+#endif
+#endif
+#if (defined(__x86_64__) || defined(__i386__)) && !defined(GO__TSAN)
 #define GO__BUILTIN_SJ 1
+#define go__ginit go__ginit_builtin_sj
 #else
 #include <setjmp.h>
+#define go__ginit go__ginit_setjmp
 #endif
 
 #ifdef __cplusplus

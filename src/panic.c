@@ -2,12 +2,12 @@
  * jump (the one place control is transferred to a recovering frame), and Goexit. */
 #include "internal.h"
 
-#include <dirent.h>
-#include <fcntl.h>
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -31,7 +31,7 @@ void go__jump(go__jmpbuf jb) {
 #ifdef GO__BUILTIN_SJ
     __builtin_longjmp(jb, 1);
 #else
-    _longjmp(jb, 1);
+    longjmp(jb, 1); /* not _longjmp: ThreadSanitizer intercepts only longjmp */
 #endif
 }
 
@@ -189,29 +189,41 @@ void go__panic_nilfunc(void) {
 
 /* ---- Goexit ------------------------------------------------------------------------ */
 
-static int count_threads(void) {
-    DIR *d = opendir("/proc/self/task");
-    if (!d) return -1;
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        if (e->d_name[0] != '.') n++;
-    closedir(d);
-    return n;
+/* The main goroutine called Goexit: its thread ends and the program goes on until the
+ * last other thread ends; then glibc calls exit(0) from its thread-exit path, and this
+ * handler turns that into Go's fatal error.  An exit() called by the program itself
+ * (Go's os.Exit) keeps its status. */
+static _Atomic bool main_goexited;
+
+/* Was exit() called by the program rather than by libc's thread-exit path?  Find libc's
+ * own exit (not an interceptor's) on the stack and look at its caller. */
+static bool exit_called_by_program(void) {
+    Dl_info libc, fi;
+    const ElfW(Sym) *sym = NULL;
+    void *h = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
+    void *ex = h ? dlsym(h, "exit") : NULL;
+    if (!ex || !dladdr1(ex, &libc, (void **)&sym, RTLD_DL_SYMENT) || !sym) return false;
+    uintptr_t lo = (uintptr_t)ex, hi = lo + (sym->st_size ? sym->st_size : 1);
+    void *pcs[64];
+    int n = backtrace(pcs, 64);
+    for (int i = 0; i + 1 < n; i++) {
+        uintptr_t pc = (uintptr_t)pcs[i] - 1;
+        if (pc >= lo && pc < hi)
+            return !(dladdr(pcs[i + 1], &fi) && fi.dli_fbase == libc.dli_fbase);
+    }
+    return false;
 }
 
-/* The main goroutine called Goexit: the program goes on until the other threads end,
- * then dies as Go does. */
-static GO__NORETURN void go__main_goexit(void) {
-    fflush(NULL);
-    for (;;) {
-        int n = count_threads();
-        if (n == 1) break;
-        if (n < 0) pthread_exit(NULL); /* no /proc: the process exits 0 after the last */
-        struct timespec ts = {0, 1000000};
-        nanosleep(&ts, NULL);
-    }
-    fflush(NULL);
+static void go__main_goexit_atexit(void) {
+    if (!atomic_load(&main_goexited) || exit_called_by_program()) return;
     go__fatal_notrace("no goroutines (main called runtime.Goexit) - deadlock!");
+}
+
+static GO__NORETURN void go__main_goexit(void) {
+    atomic_store(&main_goexited, true);
+    if (atexit(go__main_goexit_atexit) != 0)
+        go__fatal_notrace("no goroutines (main called runtime.Goexit) - deadlock!");
+    pthread_exit(NULL);
 }
 
 __attribute__((noinline)) static GO__NORETURN void go__goexit_run(go__panic *q) {

@@ -211,7 +211,17 @@ static bool is_thread_base(const sym *s) {
     return name_is(s, "start_thread") || name_is(s, "clone") || name_is(s, "clone3") ||
            name_is(s, "__clone") || name_is(s, "__clone3") ||
            name_is(s, "__libc_start_call_main") || name_is(s, "__libc_start_main") ||
-           name_is(s, "_start");
+           name_is(s, "_start") || name_is(s, "__tsan_thread_start_func") ||
+           name_is(s, "asan_thread_start");
+}
+
+/* Sanitizer interceptors between user frames are not the program's code. */
+static bool is_sanitizer(const sym *s) {
+    return s->name && (strncmp(s->name, "__interceptor_", 14) == 0 ||
+                       strncmp(s->name, "__sanitizer", 11) == 0 ||
+                       strncmp(s->name, "__asan_", 7) == 0 ||
+                       strncmp(s->name, "__tsan_", 7) == 0 ||
+                       strncmp(s->name, "__ubsan_", 8) == 0);
 }
 
 static void emit_str(go__emit_fn emit, void *ctx, const char *s) { emit(ctx, s, strlen(s)); }
@@ -280,6 +290,7 @@ void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
                 break;
             }
             if (is_runtime(s) && !is_panic_entry(s) && !name_is(s, "go_goexit")) continue;
+            if (is_sanitizer(s)) continue;
             fr[nf++] = *s;
             if (name_is(s, "main")) {
                 done = true;

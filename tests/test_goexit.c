@@ -195,10 +195,17 @@ static void test_panic_after_goexit(void) {
 }
 
 static void test_main_goexit(void) {
-    child_result *r = run_child("main_goexit");
+    child_result *r;
+#ifdef GO__TSAN
+    /* ThreadSanitizer's background thread is a pthread that never ends, so the process
+     * never runs out of threads after main's Goexit (docs/differences.md). */
+    printf("# skip main_goexit with another thread: not possible under ThreadSanitizer\n");
+#else
+    r = run_child("main_goexit");
     ASSERT_INT(r->status, 2);
     ASSERT_STR(r->out, "deferred in main\nother thread done\n");
     ASSERT_STR(r->err, "fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n");
+#endif
     r = run_child("main_goexit_in_panic");
     ASSERT_INT(r->status, 2);
     ASSERT_STR(r->err, "fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n");

@@ -13,8 +13,8 @@ static void count(long *c) { (*c)++; }
 
 /* One round: nested frames, a panic two calls deep, a recovery, and checks. */
 __attribute__((noinline)) static void thrower(long v) {
+    long dummy = 0;
     go_frame {
-        long dummy = 0;
         go_defer(count, &dummy);
         go_panic(go_int(v));
     }

@@ -1,5 +1,5 @@
-/* fn's parameter type is checked against the argument.
- * EXPECT: incompatible pointer type */
+/* fn's parameter type is checked against the argument. */
+// EXPECT: incompatible pointer type
 #include <godefer.h>
 struct a { int x; };
 struct b { int y; };
