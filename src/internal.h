@@ -31,6 +31,7 @@ typedef struct go__chunk {
 typedef struct go__panic {
     struct go__panic *link; /* older panic */
     go_any arg;
+    const char *text;       /* arg's Error() or String() text, once the report made it */
     go__frame *frame;       /* cursor: the frame whose deferred calls run next */
     go__frame *top;         /* innermost frame when the panic started */
     const go__rec *rec;     /* the deferred call this panic's loop is running, or NULL */

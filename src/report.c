@@ -155,7 +155,7 @@ static void preprintpanics(go__g *g) {
                 continue;
             }
             if (p->arg.type && (p->arg.type->error || p->arg.type->string))
-                p->arg = go_make_str(&go__type_fmtString, go__text_alloc(p->arg, NULL));
+                p->text = go__text_alloc(p->arg, NULL);
         }
     }
     g->printing = false;
@@ -169,7 +169,7 @@ static void printpanics(go__out *o, const go__panic *p) {
     }
     if (p->goexit) return;
     go__out_str(o, "panic: ");
-    go__format_printval(p->arg, go__out_emit, o);
+    go__format_printval(p->text ? go_str(p->text) : p->arg, go__out_emit, o);
     if (p->recovered && p->repanicked)
         go__out_str(o, " [recovered, repanicked]");
     else if (p->recovered)

@@ -138,7 +138,9 @@ __attribute__((unused)) static child_result *run_child_env(const char *name, con
         close(po[0]);
         close(pe[0]);
         if (env) putenv((char *)env);
-        execl("/proc/self/exe", harness_argv0, "--child", name, (char *)NULL);
+        /* argv[0], not /proc/self/exe, which is valgrind itself under valgrind */
+        const char *self = strchr(harness_argv0, '/') ? harness_argv0 : "/proc/self/exe";
+        execl(self, harness_argv0, "--child", name, (char *)NULL);
         _exit(98);
     }
     close(po[1]);
