@@ -198,6 +198,22 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
         go__recover(__builtin_return_address(0));                                     \
     })
 
+/* defer recover(): defers a call of recover itself, in the innermost go_frame.  As in Go,
+ * it stops the current panic only when it runs as the frame is left (normally, or after a
+ * recovery) and the function holding the frame was called directly by that panic's
+ * deferred-call loop; run by a panic itself it does nothing.  So
+ *     static void d(void *u) { go_frame { go_defer_recover(); } }   recovers, while
+ *     go_frame { go_defer_recover(); go_panic(v); }                 does not. */
+#define go_defer_recover()                                                            \
+    __extension__({                                                                   \
+        __label__ go__dl_;                                                            \
+        void *volatile go__dt_ = &&go__dl_; /* computed goto: forbids inlining */     \
+        goto *go__dt_;                                                                \
+    go__dl_:                                                                          \
+        go__push(&go__f_, go__recover_deferred, (void (*)(void))(uintptr_t)go__dt_,   \
+                 __builtin_return_address(0));                                        \
+    })
+
 /* runtime.Goexit(): runs every pending deferred call of the calling goroutine, then ends
  * the thread (pthread_exit).  Recover returns nil while it runs, and it cannot be
  * cancelled.  In the main thread it waits for the other threads to end, then reports
@@ -252,6 +268,7 @@ GO_API void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn
 GO_API void *go__blob(go__frame *f, size_t size, size_t align);
 GO_API GO__NORETURN void go__panic_nilfunc(void);
 GO_API go_any go__recover(void *retaddr);
+GO_API void go__recover_deferred(const struct go__rec *r);
 
 GO__INLINE go__frame *go__enter(go__frame *f) {
     struct go__ghead *g = go__curg;

@@ -106,6 +106,16 @@ go_any go__recover(void *ra) {
     return p->arg;
 }
 
+/* A deferred recover (go_defer_recover): r->fn holds an address inside the function D
+ * whose frame deferred it, r->arg D's return address.  It recovers the current panic if
+ * the panic's loop is running D itself, and not this record. */
+void go__recover_deferred(const go__rec *r) {
+    go__g *g = (go__g *)go__curg;
+    go__panic *p = g ? g->panic : NULL;
+    if (!p || p->goexit || p->recovered || !p->rec || p->rec == r) return;
+    if (called_directly(p->rec, r->arg, (void *)(uintptr_t)r->fn)) p->recovered = true;
+}
+
 /* ---- recovery ---------------------------------------------------------------------- */
 
 /* Frames above target are abandoned: their deferred calls have all run. */

@@ -20,6 +20,12 @@ static void log_recover(const char *tag) {
 
 static void recover_into(go_any *out) { *out = go_recover(); }
 
+/* A deferred function that recovers directly and logs what it got. */
+static void log_recover_direct(const char *tag) {
+    go_any r = go_recover();
+    tlog("direct-%s:%s", tag, go_isnil(r) ? "nil" : r.v.s);
+}
+
 static void test_basic_recovery(void) {
     volatile int after = 0;
     go_any got = go_nil();
@@ -322,6 +328,84 @@ static void test_panic_while_leaving_after_recovery(void) {
     ASSERT_LOG("inner:first outer:on-exit");
 }
 
+
+/* ---- defer recover() (go_defer_recover) -------------------------------------------- */
+
+/* recover.go test2: deferred directly in the panicking frame, it is run by the panic
+ * itself and does nothing; the next deferred call recovers. */
+static void test_deferred_recover_too_early(void) {
+    go_frame {
+        go_defer(log_recover_direct, "after");
+        go_defer_recover();
+        go_panic(go_str("p2"));
+    }
+    ASSERT_LOG("direct-after:p2");
+}
+
+/* recover1.go test5: inside a deferred function, it recovers when that function returns. */
+static void defers_recover(void *u) {
+    (void)u;
+    go_frame {
+        go_defer_recover();
+    }
+}
+static void test_deferred_recover_in_deferred_function(void) {
+    go_frame {
+        go_defer(log_recover_direct, "after");
+        go_defer(defers_recover, NULL);
+        go_panic(go_str("p5"));
+    }
+    ASSERT_LOG("direct-after:nil");
+}
+
+/* recover1.go test6: defer recover(); defer mustRecover(3); panic(3) inside a deferred
+ * function: after 3 is recovered, the deferred recover runs at that function's return
+ * and recovers the outer panic. */
+static void test6_inner(void *u) {
+    (void)u;
+    go_frame {
+        go_defer_recover();
+        go_defer(log_recover_direct, "inner");
+        go_panic(go_str("p3"));
+    }
+}
+static void test_recover1_test6(void) {
+    go_frame {
+        go_defer(log_recover_direct, "outer");
+        go_defer(test6_inner, NULL);
+        go_panic(go_str("p2"));
+    }
+    ASSERT_LOG("direct-inner:p3 direct-outer:nil");
+}
+
+/* recover1.go test7: the same with the order swapped: the deferred recover now runs from
+ * panic 3's loop and does nothing; the outer one recovers 2. */
+static void test7_inner(void *u) {
+    (void)u;
+    go_frame {
+        go_defer(log_recover_direct, "inner");
+        go_defer_recover();
+        go_panic(go_str("p3"));
+    }
+}
+static void test_recover1_test7(void) {
+    go_frame {
+        go_defer(log_recover_direct, "outer");
+        go_defer(test7_inner, NULL);
+        go_panic(go_str("p2"));
+    }
+    ASSERT_LOG("direct-inner:p3 direct-outer:p2");
+}
+
+/* Run at a normal return with no panic, it does nothing. */
+static void test_deferred_recover_no_panic(void) {
+    go_frame {
+        go_defer_recover();
+        go_defer(logs, "ran");
+    }
+    ASSERT_LOG("ran");
+}
+
 static const harness_case cases[] = {
     {"basic_recovery", test_basic_recovery},
     {"recover_nil_when_not_panicking", test_recover_nil_when_not_panicking},
@@ -341,6 +425,11 @@ static const harness_case cases[] = {
     {"repanic_identical_value", test_repanic_identical_value},
     {"many_recoveries", test_many_recoveries},
     {"panic_while_leaving_after_recovery", test_panic_while_leaving_after_recovery},
+    {"deferred_recover_too_early", test_deferred_recover_too_early},
+    {"deferred_recover_in_deferred_function", test_deferred_recover_in_deferred_function},
+    {"recover1_test6", test_recover1_test6},
+    {"recover1_test7", test_recover1_test7},
+    {"deferred_recover_no_panic", test_deferred_recover_no_panic},
     {NULL, NULL},
 };
 
