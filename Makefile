@@ -15,7 +15,7 @@ build = cmake --build $(B)/$(1) -j $(JOBS)
 ctest = ctest --test-dir $(B)/$(1) --output-on-failure -j $(JOBS) $(2)
 
 .PHONY: all demo test install bench fuzz clean \
-        test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-install
+        test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-nodeps test-install
 
 all:
 	$(call configure,gcc,gcc,)
@@ -27,8 +27,8 @@ demo: all
 	done
 
 # Every tier: GCC (optimized, with per-site thunks), GCC -O0 (cast path), Clang,
-# ASan+UBSan, TSan, Valgrind, and an installed-package build.
-test: test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-install
+# ASan+UBSan, TSan, Valgrind, without libdw/libunwind, and an installed-package build.
+test: test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-nodeps test-install
 	@echo "all test tiers passed"
 
 test-gcc:
@@ -60,6 +60,11 @@ test-valgrind:
 	$(call configure,valgrind,gcc,-DGODEFER_VALGRIND=ON -DGODEFER_BENCH=OFF)
 	$(call build,valgrind)
 	$(call ctest,valgrind,-E compile_fail)
+
+test-nodeps:
+	$(call configure,nodeps,gcc,-DGODEFER_LIBDW=OFF -DGODEFER_LIBUNWIND=OFF -DGODEFER_BENCH=OFF)
+	$(call build,nodeps)
+	$(call ctest,nodeps,)
 
 # Install into a scratch prefix, then build an example against pkg-config and CMake.
 test-install:

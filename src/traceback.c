@@ -3,6 +3,7 @@
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <sys/auxv.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -156,31 +157,23 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
 #else
 typedef void Dwfl;
 static Dwfl *open_dwfl(void) { return NULL; }
-/* The compile unit of addr.  libdw trusts .debug_aranges, which Clang does not emit by
- * default: when the lookup fails, scan the units (this is the fatal path). */
-static Dwarf_Die *find_cu(Dwfl_Module *m, Dwarf_Addr pc, Dwarf_Addr *bias, Dwarf_Die *buf) {
-    Dwarf_Die *cu = dwfl_module_addrdie(m, pc, bias);
-    if (cu) return cu;
-    Dwarf *dw = dwfl_module_getdwarf(m, bias);
-    if (!dw) return NULL;
-    Dwarf_CU *u = NULL;
-    uint8_t type;
-    while (dwarf_get_units(dw, u, &u, NULL, &type, buf, NULL) == 0) {
-        if ((type == DW_UT_compile || type == DW_UT_partial) &&
-            dwarf_haspc(buf, pc - *bias) > 0)
-            return buf;
-    }
-    return NULL;
-}
 
+/* Without libdw: exported names from dladdr, else the module and the offset in it (what
+ * addr2line takes).  Unnamed code of godefer's own shared library is its runtime. */
 static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
     (void)d;
-    Dl_info info;
+    Dl_info info, self, exe;
     memset(out, 0, sizeof *out);
-    if (dladdr((void *)pc, &info)) {
-        out->module = info.dli_fname;
-        out->name = info.dli_sname;
-        if (info.dli_saddr) out->off = pc - (uintptr_t)info.dli_saddr;
+    if (!dladdr((void *)pc, &info)) return 1;
+    out->module = info.dli_fname;
+    out->name = info.dli_sname;
+    if (info.dli_sname && info.dli_saddr) {
+        out->off = pc - (uintptr_t)info.dli_saddr;
+    } else {
+        out->off = pc - (uintptr_t)info.dli_fbase;
+        if (dladdr((void *)go_panic, &self) && dladdr((void *)getauxval(AT_ENTRY), &exe) &&
+            self.dli_fbase != exe.dli_fbase && info.dli_fbase == self.dli_fbase)
+            out->name = "go__internal";
     }
     return 1;
 }

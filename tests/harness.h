@@ -72,6 +72,14 @@ static char *harness_argv0;
             HFAIL("%s contains \"%s\":\n%s", #hay, n_, h_);                           \
     } while (0)
 
+/* Checks of function names and file:line in traces need libdw (GODEFER_TEST_SYMBOLS is
+ * defined by tests/CMakeLists.txt when the library was built with it). */
+#ifdef GODEFER_TEST_SYMBOLS
+#define IF_SYMBOLS(x) x
+#else
+#define IF_SYMBOLS(x) ((void)0)
+#endif
+
 /* ---- event log: tlog("a"); ... ASSERT_LOG("a b") ------------------------------------ */
 static char harness_log[8192];
 static size_t harness_loglen;

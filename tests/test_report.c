@@ -185,17 +185,19 @@ static void test_simple(void) {
     ASSERT_INT(r->status, 2);
     ASSERT_INT(r->signal, 0);
     ASSERT_STR(report_head(r), "panic: boom\n");
-    ASSERT_CONTAINS(r->err, "panic: boom\n\ngoroutine 1 [running]:\nchild_simple(...)\n\t");
-    ASSERT_CONTAINS(r->err, "tests/test_report.c:");
+    ASSERT_CONTAINS(r->err, "panic: boom\n\ngoroutine 1 [running]:\n");
     ASSERT_CONTAINS(r->err, " +0x");
-    ASSERT_STR(trace_funcs(r), "child_simple harness_main main");
+    ASSERT(trace_count(r) > 0);
+    IF_SYMBOLS(ASSERT_CONTAINS(r->err, "[running]:\nchild_simple(...)\n\t"));
+    IF_SYMBOLS(ASSERT_CONTAINS(r->err, "tests/test_report.c:"));
+    IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "child_simple harness_main main"));
 }
 
 static void test_nested(void) {
     child_result *r = run_child("nested");
     ASSERT_INT(r->status, 2);
     ASSERT_STR(report_head(r), "panic: first\n\tpanic: second\n");
-    ASSERT_STR(trace_funcs(r), "panic_second panic child_nested harness_main main");
+    IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "panic_second panic child_nested harness_main main"));
 }
 
 static void test_marks(void) {
@@ -256,25 +258,28 @@ static void test_thread_goroutine(void) {
     ASSERT_INT(r->status, 2);
     ASSERT_STR(report_head(r), "panic: in thread\n");
     ASSERT_NOT_CONTAINS(r->err, "goroutine 1 [running]");
-    ASSERT_CONTAINS(r->err, "\ngoroutine 2 [running]:\nthread_body(...)\n");
-    ASSERT_STR(trace_funcs(r), "thread_body");
+    ASSERT_CONTAINS(r->err, "\ngoroutine 2 [running]:\n");
+    IF_SYMBOLS(ASSERT_CONTAINS(r->err, "\ngoroutine 2 [running]:\nthread_body(...)\n"));
+    IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "thread_body"));
 }
 
 static void test_elided_frames(void) {
     child_result *r = run_child("deep");
     ASSERT_INT(r->status, 2);
     /* 151 recurse frames, child_deep, harness_main, main: the top and bottom 50 */
-    ASSERT_CONTAINS(r->err, "\n...54 frames elided...\n");
-    ASSERT_INT(trace_count(r), 100);
-    ASSERT_CONTAINS(r->err, "\nmain(...)\n");
+    ASSERT_CONTAINS(r->err, " frames elided...\n");
+    IF_SYMBOLS(ASSERT_CONTAINS(r->err, "\n...54 frames elided...\n"));
+    IF_SYMBOLS(ASSERT_INT(trace_count(r), 100));
+    IF_SYMBOLS(ASSERT_CONTAINS(r->err, "\nmain(...)\n"));
 }
 
 static void test_trace_frames(void) {
     child_result *r = run_child("trace_frames");
     ASSERT_INT(r->status, 2);
     ASSERT_STR(report_head(r), "panic: at site\n\tpanic: from deferred\n");
-    ASSERT_STR(trace_funcs(r),
-               "deferred_panics_named panic panicking_site child_trace_frames harness_main main");
+    IF_SYMBOLS(ASSERT_STR(
+        trace_funcs(r),
+        "deferred_panics_named panic panicking_site child_trace_frames harness_main main"));
 }
 
 static const harness_case cases[] = {
