@@ -68,7 +68,7 @@ static const char *const fmt_neg[] = {
     [GO_BOUNDS_SLICE3_ALEN] = "slice bounds out of range [::%x]",
     [GO_BOUNDS_SLICE3_ACAP] = "slice bounds out of range [::%x]",
     [GO_BOUNDS_SLICE3_B] = "slice bounds out of range [:%x:]",
-    [GO_BOUNDS_SLICE3_C] = "slice bounds out of range [%x:%y:]",
+    [GO_BOUNDS_SLICE3_C] = "slice bounds out of range [%x::]",
 };
 
 static size_t bounds_error(go_any v, char *buf, size_t size) {

@@ -37,7 +37,8 @@
 #endif
 #endif
 
-#define FAULTY __attribute__((noinline, no_sanitize("undefined")))
+#define FAULTY __attribute__((noinline, unused, no_sanitize("undefined")))
+#define HELPER __attribute__((unused)) static
 
 /* Opaque to the compiler: every access really happens. */
 static volatile int *volatile nil_int;
@@ -54,12 +55,12 @@ FAULTY static int64_t divide64(int64_t a) { return a / zero_i64; }
 FAULTY static int divide_min(void) { volatile int m = INT_MIN; return m / minus_one; }
 
 /* A deferred call that stores what recover() returns. */
-static void grab(go_any *out) { *out = go_recover(); }
+HELPER void grab(go_any *out) { *out = go_recover(); }
 
 /* Runs fn in a frame whose deferred call recovers; returns the recovered value (nil if
  * fn returned).  Valgrind reports the faulting access before delivering the signal: the
  * fault is the point here, so its report is switched off around it. */
-static go_any catch_(void (*fn)(void)) {
+HELPER go_any catch_(void (*fn)(void)) {
     go_any v = go_nil();
     VALGRIND_DISABLE_ERROR_REPORTING;
     go_frame {
@@ -71,7 +72,7 @@ static go_any catch_(void (*fn)(void)) {
 }
 
 /* Error() of a value, in a static buffer. */
-static const char *errtext(go_any v) {
+HELPER const char *errtext(go_any v) {
     static __thread char buf[256];
     if (!v.type || !v.type->error) return "(not an error)";
     v.type->error(v, buf, sizeof buf);
@@ -82,14 +83,14 @@ static const char *errtext(go_any v) {
  * (handle_segv=0), so that what a child reports for a fault godefer does not convert is
  * godefer's report (with the sanitizer's handler installed first, godefer would chain to
  * it, as docs/signals.md says). */
-__attribute__((unused)) static void add_option(const char *var, const char *opt) {
+HELPER void add_option(const char *var, const char *opt) {
     const char *old = getenv(var);
     char env[1024];
     snprintf(env, sizeof env, "%s%s%s", old ? old : "", old && *old ? ":" : "", opt);
     setenv(var, env, 1);
 }
 
-static void faults_child_env(void) {
+HELPER void faults_child_env(void) {
 #ifdef TEST_ASAN
     add_option("ASAN_OPTIONS", "handle_segv=0");
 #endif
