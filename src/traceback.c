@@ -184,22 +184,6 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
 #else
 typedef void Dwfl;
 static Dwfl *open_dwfl(void) { return NULL; }
-/* The compile unit of addr.  libdw trusts .debug_aranges, which Clang does not emit by
- * default: when the lookup fails, scan the units (this is the fatal path). */
-static Dwarf_Die *find_cu(Dwfl_Module *m, Dwarf_Addr pc, Dwarf_Addr *bias, Dwarf_Die *buf) {
-    Dwarf_Die *cu = dwfl_module_addrdie(m, pc, bias);
-    if (cu) return cu;
-    Dwarf *dw = dwfl_module_getdwarf(m, bias);
-    if (!dw) return NULL;
-    Dwarf_CU *u = NULL;
-    uint8_t type;
-    while (dwarf_get_units(dw, u, &u, NULL, &type, buf, NULL) == 0) {
-        if ((type == DW_UT_compile || type == DW_UT_partial) &&
-            dwarf_haspc(buf, pc - *bias) > 0)
-            return buf;
-    }
-    return NULL;
-}
 
 static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
     (void)d;
