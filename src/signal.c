@@ -267,13 +267,16 @@ static GO__NORETURN void stack_overflow(go__g *g, int sig, siginfo_t *si, void *
 }
 
 /* Was this SIGSEGV the stack running out?  The fault is close to the stack pointer (a
- * push, a call, a probe, a big frame), or at the bottom of the thread's stack. */
+ * push, a call, a probe, a big frame: nothing else faults there), or the stack pointer
+ * is at the bottom of the thread's stack and the fault just below it.  (A fault below
+ * the stack with sp elsewhere is an ordinary one: mappings may lie right below it.) */
 static bool is_overflow(const go__g *g, int sig, const siginfo_t *si, uintptr_t sp) {
     if (sig != SIGSEGV || si->si_code <= 0 || !g) return false;
     uintptr_t a = (uintptr_t)si->si_addr;
-    const uintptr_t near = 64 * 1024;
+    const uintptr_t near = 64 * 1024, gap = 1u << 20;
     if (a < sp ? sp - a < near : a - sp < near) return true;
-    return g->stack_lo && a < g->stack_lo + near && a + (1u << 20) >= g->stack_lo;
+    uintptr_t lo = g->stack_lo;
+    return lo && sp < lo + near && sp + gap >= lo && a < lo + near && a + gap >= lo;
 }
 
 enum why { NOT_ENABLED, IN_RUNTIME, IN_REPORT, SENT };

@@ -159,7 +159,7 @@ static void test_values(void) {
         {7, (int64_t)1 << 40, "runtime error: index out of range [7] with length 1099511627776"},
         {INT64_MIN, 3, "runtime error: index out of range [-9223372036854775808]"},
     };
-    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    for (volatile size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         go_any v = go_nil();
         go_frame {
             go_defer(keep, &v);
