@@ -73,6 +73,9 @@ void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr, uintptr_t p
     p.sigcode = (int)code;
     p.sigaddr = addr;
     p.sigpc = pc;
+    /* Everything the panic may walk lies above this frame: the faulting function's
+     * frames included, as the stub runs below its stack pointer. */
+    p.bound = (uintptr_t)__builtin_dwarf_cfa();
     go__panic_with(go__getg(), &p);
 }
 

@@ -278,14 +278,6 @@ static long rss_kib(void) {
 static void test_loop_100000(void) {
     go_set_panic_on_fault(true);
     int n = 100000;
-#ifdef TEST_TSAN
-    /* TSan keeps a shadow call stack that __builtin_longjmp (every recovery, not only of
-     * faults) never pops: each recovery leaks a few entries, and after some ten thousand
-     * TSan writes past the end of it.  The leak is TSan's bookkeeping, not godefer's. */
-    n = 5000;
-    printf("# loop_100000: %d iterations under TSan (its shadow stack does not see "
-           "__builtin_longjmp)\n", n);
-#endif
     for (int i = 0; i < 1000; i++) catch_(f_nil); /* warm-up: pages of the pool, stdio */
     long r0 = rss_kib(); /* (their first calls may allocate for good: before m0) */
     int maps0 = count_maps();
@@ -303,7 +295,8 @@ static void test_loop_100000(void) {
            "RSS %ld -> %ld KiB\n", n, ns, m0.uordblks, m1.uordblks, r0, r1);
     ASSERT_INT(m1.uordblks, m0.uordblks); /* no allocation left behind */
 #ifdef TEST_TSAN
-    (void)r1; /* TSan's shadow of the leaked shadow-stack entries grows (see above) */
+    /* TSan's own memory (its event traces, shadow) grows with what the program does. */
+    printf("# loop_100000: RSS not compared under TSan\n");
 #else
     ASSERT(r1 - r0 < 512); /* nor any other memory: < 6 bytes a fault */
 #endif
@@ -353,7 +346,7 @@ static void test_report_nil(void) {
     ASSERT_MATCH(report_head(r),
                  "^panic: runtime error: invalid memory address or nil pointer dereference\n"
                  "\\[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 "
-                 "pc=0x[0-9a-f]+\\]\n\n$");
+                 "pc=0x[0-9a-f]+\\]\n$");
     ASSERT_STR(trace_funcs(r), "deref_nil child_nil harness_main main");
     ASSERT_NOT_CONTAINS(r->out, "not reached");
 }
@@ -367,7 +360,7 @@ static void test_report_div(void) {
     ASSERT_MATCH(report_head(r),
                  "^panic: runtime error: integer divide by zero\n"
                  "\\[signal SIGFPE: floating-point exception code=0x1 addr=0x[0-9a-f]+ "
-                 "pc=0x[0-9a-f]+\\]\n\n$");
+                 "pc=0x[0-9a-f]+\\]\n$");
     ASSERT_STR(trace_funcs(r), "divide child_div harness_main main");
 #endif
 }
@@ -381,7 +374,7 @@ static void test_report_defer_panics(void) {
                  "^panic: runtime error: invalid memory address or nil pointer dereference\n"
                  "\tpanic: second\n"
                  "\\[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 "
-                 "pc=0x[0-9a-f]+\\]\n\n$");
+                 "pc=0x[0-9a-f]+\\]\n$");
     ASSERT_STR(trace_funcs(r), "defer_second panic deref_nil child_defer_panics harness_main main");
 }
 
@@ -392,7 +385,7 @@ static void test_report_fault_in_defer(void) {
                  "^panic: first\n"
                  "\tpanic: runtime error: invalid memory address or nil pointer dereference\n"
                  "\\[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 "
-                 "pc=0x[0-9a-f]+\\]\n\n$");
+                 "pc=0x[0-9a-f]+\\]\n$");
     ASSERT_STR(trace_funcs(r), "deref_nil defer_nil_deref panic child_fault_in_defer harness_main main");
 }
 
