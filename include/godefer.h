@@ -224,6 +224,135 @@ GO_API GO__NORETURN void go_goexit(void);
 GO_API int64_t go_goid(void);
 
 /* ------------------------------------------------------------------------------------
+ * Runtime errors: faults and bounds checks (docs/signals.md).
+ * ---------------------------------------------------------------------------------- */
+
+/*
+ * debug.SetPanicOnFault for the calling thread: when enabled, a synchronous fault of this
+ * thread becomes a panic with a runtime error (go_is_runtime_error), which runs the
+ * deferred calls on the thread's own stack and can be recovered like any other:
+ *   SIGSEGV, SIGBUS  "runtime error: invalid memory address or nil pointer dereference"
+ *   SIGFPE           "runtime error: integer divide by zero" (FPE_INTDIV; x86 also
+ *                    reports INT_MIN / -1 so), "integer overflow" (FPE_INTOVF),
+ *                    "floating point error" (other codes: only with FP traps enabled)
+ * An unrecovered one is reported as Go does, with the line
+ * "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x...]".  After a
+ * recovery the thread is fully usable (its signal mask is as before the fault).
+ * Returns the previous setting (false in a new thread); not inherited by new threads.
+ *
+ * The first call (with either argument) installs handlers for SIGSEGV, SIGBUS and SIGFPE
+ * for the whole process.  From then on: a stack overflow in a thread that uses godefer
+ * is "fatal error: stack overflow" (exit status 2, not recoverable, as in Go); a signal
+ * not converted (panic-on-fault off in that thread, a fault inside godefer's own
+ * bookkeeping or report, a signal sent with kill) goes to the handler installed before
+ * ours if there was one, else ends the process with a "fatal error" report and then the
+ * signal's default action (a core dump).  Thread-safe; not async-signal-safe.
+ *
+ * A fault converted while its code held a lock (say inside malloc, after heap corruption)
+ * leaves that lock held: godefer cannot know, as Go cannot for C code.
+ */
+GO_API bool go_set_panic_on_fault(bool enabled);
+
+/* What the value of a fault panic carries (Go's error has an Addr() method). */
+typedef struct go_fault {
+    int signo;      /* SIGSEGV, SIGBUS or SIGFPE */
+    int code;       /* si_code: SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, FPE_INTDIV, ... */
+    uintptr_t addr; /* si_addr: the faulting address (SIGFPE: the instruction's) */
+} go_fault;
+
+/* If v is the value of a fault panic, stores what it carries in *f (when f is not NULL)
+ * and returns true; otherwise returns false.  Async-signal-safe. */
+GO_API bool go_fault_info(go_any v, go_fault *f);
+
+/* The failed check of a bounds error, x being the offending value and y the bound (Go's
+ * runtime.boundsError codes; the texts are Go's):
+ *   GO_BOUNDS_INDEX        a[x], len y          index out of range [x] with length y
+ *   GO_BOUNDS_SLICE_ALEN   s[:x], len y         slice bounds out of range [:x] with length y
+ *   GO_BOUNDS_SLICE_ACAP   s[:x], cap y         ... [:x] with capacity y
+ *   GO_BOUNDS_SLICE_B      s[x:y], x > y        ... [x:y]
+ *   GO_BOUNDS_SLICE3_ALEN  s[::x], len y        ... [::x] with length y
+ *   GO_BOUNDS_SLICE3_ACAP  s[::x], cap y        ... [::x] with capacity y
+ *   GO_BOUNDS_SLICE3_B     s[:x:y], x > y       ... [:x:y]
+ *   GO_BOUNDS_SLICE3_C     s[x:y:], x > y       ... [x:y:]
+ * A negative x prints without the bound ("index out of range [-1]", "[x:]", ...). */
+typedef enum go_bounds {
+    GO_BOUNDS_INDEX,
+    GO_BOUNDS_SLICE_ALEN,
+    GO_BOUNDS_SLICE_ACAP,
+    GO_BOUNDS_SLICE_B,
+    GO_BOUNDS_SLICE3_ALEN,
+    GO_BOUNDS_SLICE3_ACAP,
+    GO_BOUNDS_SLICE3_B,
+    GO_BOUNDS_SLICE3_C
+} go_bounds;
+
+/* Panics with the runtime error of a failed bounds check, x signed (go_panic_bounds) or
+ * unsigned (go_panic_bounds_u).  The value needs no memory when |x| < 2^29 and
+ * y < 2^29; otherwise it owns heap memory (go_any_release).  Thread-safe; not
+ * async-signal-safe.  The checks below call these. */
+GO_API GO__NORETURN void go_panic_bounds(go_bounds kind, int64_t x, int64_t y);
+GO_API GO__NORETURN void go_panic_bounds_u(go_bounds kind, uint64_t x, int64_t y);
+
+/* Whether an integer expression has a signed type (after the usual promotions). */
+#define go__signed(x_) _Generic((x_) + 0, int: 1, long: 1, long long: 1, default: 0)
+/* x as Go's unsigned comparison sees it: a negative signed value is huge. */
+#define go__ux(x_) ((uint64_t)(int64_t)(x_))
+#define go__bfail(k_, x_, y_)                                                         \
+    (go__signed(x_) ? go_panic_bounds((k_), (int64_t)(x_), (int64_t)(y_))             \
+                    : go_panic_bounds_u((k_), (uint64_t)(x_), (int64_t)(y_)))
+
+/* go_index(i, len): i, after Go's check of a[i] (0 <= i < len); otherwise a panic with
+ * "runtime error: index out of range [i] with length len".  i is any integer expression
+ * (signed types may be negative), evaluated once, as is len.  a[go_index(i, n)]. */
+#define go_index(i_, len_)                                                            \
+    __extension__({                                                                   \
+        __typeof__((i_) + 0) go__i_ = (i_);                                           \
+        int64_t go__n_ = (int64_t)(len_);                                             \
+        if (__builtin_expect(go__ux(go__i_) >= (uint64_t)go__n_, 0))                  \
+            go__bfail(GO_BOUNDS_INDEX, go__i_, go__n_);                               \
+        go__i_;                                                                       \
+    })
+
+#define go__check_slice(k_, lo_, hi_, cap_)                                           \
+    __extension__({                                                                   \
+        __typeof__((lo_) + 0) go__lo_ = (lo_);                                        \
+        __typeof__((hi_) + 0) go__hi_ = (hi_);                                        \
+        int64_t go__c_ = (int64_t)(cap_);                                             \
+        if (__builtin_expect(go__ux(go__hi_) > (uint64_t)go__c_, 0))                  \
+            go__bfail((k_), go__hi_, go__c_);                                         \
+        if (__builtin_expect(go__ux(go__lo_) > go__ux(go__hi_), 0))                   \
+            go__bfail(GO_BOUNDS_SLICE_B, go__lo_, go__hi_);                           \
+        (void)0;                                                                      \
+    })
+
+#define go__check_slice3(k_, lo_, hi_, max_, cap_)                                    \
+    __extension__({                                                                   \
+        __typeof__((lo_) + 0) go__lo_ = (lo_);                                        \
+        __typeof__((hi_) + 0) go__hi_ = (hi_);                                        \
+        __typeof__((max_) + 0) go__mx_ = (max_);                                      \
+        int64_t go__c_ = (int64_t)(cap_);                                             \
+        if (__builtin_expect(go__ux(go__mx_) > (uint64_t)go__c_, 0))                  \
+            go__bfail((k_), go__mx_, go__c_);                                         \
+        if (__builtin_expect(go__ux(go__hi_) > go__ux(go__mx_), 0))                   \
+            go__bfail(GO_BOUNDS_SLICE3_B, go__hi_, go__mx_);                          \
+        if (__builtin_expect(go__ux(go__lo_) > go__ux(go__hi_), 0))                   \
+            go__bfail(GO_BOUNDS_SLICE3_C, go__lo_, go__hi_);                          \
+        (void)0;                                                                      \
+    })
+
+/* Go's checks of s[lo:hi] and s[lo:hi:max], in Go's order (the upper bound against the
+ * capacity first, then each bound against the next), panicking with Go's texts.  The
+ * _len forms are for arrays and strings, whose bound Go calls their length; the others
+ * for slices, whose bound is their capacity.  Arguments are evaluated once each. */
+#define go_check_slice(lo_, hi_, cap_) go__check_slice(GO_BOUNDS_SLICE_ACAP, lo_, hi_, cap_)
+#define go_check_slice_len(lo_, hi_, len_)                                            \
+    go__check_slice(GO_BOUNDS_SLICE_ALEN, lo_, hi_, len_)
+#define go_check_slice3(lo_, hi_, max_, cap_)                                         \
+    go__check_slice3(GO_BOUNDS_SLICE3_ACAP, lo_, hi_, max_, cap_)
+#define go_check_slice3_len(lo_, hi_, max_, len_)                                     \
+    go__check_slice3(GO_BOUNDS_SLICE3_ALEN, lo_, hi_, max_, len_)
+
+/* ------------------------------------------------------------------------------------
  * Frames and deferred calls.
  * ---------------------------------------------------------------------------------- */
 

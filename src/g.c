@@ -25,6 +25,7 @@ static void thread_exit(void *arg) {
         go__throw("thread exited inside a go_frame (pthread_exit or longjmp out of a "
                   "frame skips its deferred calls; use go_goexit)");
     go__free_pool(g);
+    go__sigstack_free(g);
     go__curg = NULL;
 }
 
@@ -40,6 +41,7 @@ struct go__ghead *go__ginit(void) {
     pthread_once(&process_once, process_init);
     memset(g, 0, sizeof *g);
     g->goid = gettid() == getpid() ? 1 : atomic_fetch_add(&next_goid, 1);
+    go__sigstack_init(g);
     pthread_setspecific(exit_key, g);
     go__curg = &g->head;
     return &g->head;

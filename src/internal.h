@@ -54,6 +54,13 @@ typedef struct go__g {
     unsigned npool;
     bool exiting;           /* Goexit finished: frames left behind are gone */
     bool printing;          /* preprintpanics is calling Error/String methods */
+    /* signals (signal.c) */
+    volatile bool panic_on_fault; /* go_set_panic_on_fault; read by the signal handler */
+    bool sigstk_ours;       /* sigstk was allocated by go__sigstack_init */
+    void *sigstk;           /* the alternate signal stack (mapping incl. guard) */
+    size_t sigstk_size;
+    stack_t sigstk_prev;    /* the one it replaced (a sanitizer's), restored at exit */
+    uintptr_t stack_lo, stack_hi; /* the thread's stack, for telling an overflow */
 } go__g;
 
 GO__HIDDEN go__g *go__getg(void);
@@ -77,14 +84,44 @@ GO__HIDDEN void go__format_printval(go_any v, void (*emit)(void *, const char *,
                                     void *ctx);
 GO__HIDDEN char *go__vformat(const char *format, va_list ap);
 
+/* arch/<machine>.c: the machine-specific part of turning a fault into a call.  The return
+ * address go__sigpanic gets is the faulting pc plus this (see the arch files). */
+#if defined(__x86_64__)
+#define GO__SIGPANIC_RA_BIAS 1
+#else
+#define GO__SIGPANIC_RA_BIAS 4
+#endif
+GO__HIDDEN uintptr_t go__arch_pc(const void *ucontext);
+GO__HIDDEN uintptr_t go__arch_sp(const void *ucontext);
+/* Rewrites the interrupted context so that, when the handler returns, the thread calls
+ * go__sigpanic_run(sig, code, addr, pc) through the go__sigpanic stub as if the
+ * interrupted instruction had called it.  Writes below the interrupted stack pointer. */
+GO__HIDDEN void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code,
+                                uintptr_t addr, uintptr_t pc);
+GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr,
+                                              uintptr_t pc);
+
+/* signal.c */
+GO__HIDDEN void go__sigstack_init(go__g *g);
+GO__HIDDEN void go__sigstack_free(go__g *g);
+extern GO__HIDDEN const go_type go__type_sigError;
+
+/* bounds.c */
+extern GO__HIDDEN const go_type go__type_boundsError, go__type_boundsErrorBig;
+
 /* report.c */
 GO__HIDDEN GO__NORETURN void go__fatalpanic(go__g *g);
+GO__HIDDEN void go__start_dying(void);
+GO__HIDDEN long go__dying_tid(void); /* the reporting thread's id, 0 if none */
+GO__HIDDEN void go__flush_stdio(void);
+GO__HIDDEN const char *go__signame(int sig);
 GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
 GO__HIDDEN GO__NORETURN void go__fatal_notrace(const char *msg);
 
 /* traceback.c */
 typedef void (*go__emit_fn)(void *ctx, const char *s, size_t n);
 GO__HIDDEN int go__capture(void **pcs, int max);
+GO__HIDDEN int go__capture_uc(void *ucontext, void **pcs, int max); /* from a signal context */
 GO__HIDDEN void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx);
 
 /* A small write-through buffer for fd 2, usable when malloc may not be. */

@@ -62,9 +62,11 @@ void go__out_dec(go__out *o, int64_t v) {
 
 static _Atomic long dying_tid;
 
+long go__dying_tid(void) { return atomic_load(&dying_tid); }
+
 /* Only one thread reports; the others stop.  A second fatal error in the reporting
  * thread itself ends the process at once instead of hanging. */
-static void start_dying(void) {
+void go__start_dying(void) {
     long me = gettid(), none = 0;
     if (atomic_compare_exchange_strong(&dying_tid, &none, me)) return;
     if (none == me) {
@@ -77,7 +79,7 @@ static void start_dying(void) {
 
 /* C's stdio buffers hold what the program printed; Go's output would already be out.
  * Flush them unless this thread was interrupted inside stdio (the lock is busy). */
-static void flush_stdio(void) {
+void go__flush_stdio(void) {
     FILE *fs[] = {stdout, stderr};
     for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
         if (ftrylockfile(fs[i]) == 0) {
@@ -104,8 +106,8 @@ static void go__print_goroutine_trace(go__out *o) {
 }
 
 void go__fatal_notrace(const char *msg) {
-    start_dying();
-    flush_stdio();
+    go__start_dying();
+    go__flush_stdio();
     go__out o = {.fd = 2};
     go__out_str(&o, "fatal error: ");
     go__out_str(&o, msg);
@@ -115,8 +117,8 @@ void go__fatal_notrace(const char *msg) {
 }
 
 void go__throw(const char *msg) {
-    start_dying();
-    flush_stdio();
+    go__start_dying();
+    go__flush_stdio();
     go__out o = {.fd = 2};
     go__out_str(&o, "fatal error: ");
     go__out_str(&o, msg);
@@ -177,7 +179,7 @@ static void printpanics(go__out *o, const go__panic *p) {
     go__out_str(o, "\n");
 }
 
-static const char *signame(int sig) {
+const char *go__signame(int sig) {
     switch (sig) {
     case SIGSEGV: return "SIGSEGV: segmentation violation";
     case SIGBUS: return "SIGBUS: bus error";
@@ -189,14 +191,14 @@ static const char *signame(int sig) {
 
 void go__fatalpanic(go__g *g) {
     preprintpanics(g);
-    start_dying();
-    flush_stdio();
+    go__start_dying();
+    go__flush_stdio();
     go__out o = {.fd = 2};
     if (g->panic) printpanics(&o, g->panic);
     for (const go__panic *p = g->panic; p; p = p->link) {
         if (p->sig) {
             go__out_str(&o, "[signal ");
-            go__out_str(&o, signame(p->sig));
+            go__out_str(&o, go__signame(p->sig));
             go__out_str(&o, " code=");
             go__out_hex(&o, (uintptr_t)p->sigcode);
             go__out_str(&o, " addr=");

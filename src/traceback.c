@@ -27,6 +27,34 @@ int go__capture(void **pcs, int max) {
 #endif
 }
 
+/* The frames of the code a signal interrupted, starting at the interrupted instruction
+ * (the handler's own frames are left out).  Async-signal-safe with libunwind. */
+int go__capture_uc(void *ucontext, void **pcs, int max) {
+#ifdef GODEFER_HAVE_LIBUNWIND
+    unw_cursor_t c;
+    if (unw_init_local2(&c, (unw_context_t *)ucontext, UNW_INIT_SIGNAL_FRAME) < 0) return 0;
+    int n = 0;
+    do {
+        unw_word_t ip;
+        if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0) break;
+        pcs[n++] = (void *)ip;
+    } while (n < max && unw_step(&c) > 0);
+    return n;
+#else
+    /* glibc's backtrace walks through the signal frame: drop what lies above the
+     * interrupted instruction. */
+    int n = backtrace(pcs, max);
+    uintptr_t pc = go__arch_pc(ucontext);
+    for (int i = 0; i < n; i++) {
+        if ((uintptr_t)pcs[i] == pc) {
+            memmove(pcs, pcs + i, (size_t)(n - i) * sizeof *pcs);
+            return n - i;
+        }
+    }
+    return n;
+#endif
+}
+
 /* One printed frame.  Inlined calls give several per program counter. */
 typedef struct sym {
     const char *name; /* NULL when unknown */
@@ -265,15 +293,19 @@ void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
     sym *fr = calloc(MAXF, sizeof *fr);
     if (!fr) return;
     int nf = 0;
-    bool started = false, done = false;
+    bool started = false, done = false, faulted = false;
     for (int i = 0; i < n && !done; i++) {
         uintptr_t pc = (uintptr_t)pcs[i];
         uintptr_t look = i > 0 ? pc - 1 : pc; /* return addresses point past the call */
+        /* go__sigpanic's return address is the faulting pc + a bias: the place is the
+         * faulting instruction itself. */
+        uintptr_t place = faulted ? pc - GO__SIGPANIC_RA_BIAS : pc;
         sym buf[MAXINL];
         int k = symbolize(d, look, buf);
+        faulted = name_is(&buf[k - 1], "go__sigpanic");
         for (int j = 0; j < k && nf < MAXF; j++) {
             sym *s = &buf[j];
-            if (!s->inl && i > 0) s->off += pc - look;
+            if (!s->inl) s->off += place - look;
             if (!started) {
                 if (is_runtime(s)) continue;
                 started = true;

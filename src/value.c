@@ -80,7 +80,9 @@ const go_type go__type_panicNil = {
 go_any go__runtime_error(const char *text) { return go_make_str(&go__type_runtimeError, text); }
 
 bool go_is_runtime_error(go_any v) {
-    return v.type == &go__type_runtimeError || v.type == &go__type_panicNil;
+    return v.type == &go__type_runtimeError || v.type == &go__type_panicNil ||
+           v.type == &go__type_sigError || v.type == &go__type_boundsError ||
+           v.type == &go__type_boundsErrorBig;
 }
 bool go_is_error(go_any v) { return v.type && v.type->error; }
 go_any go_unwrap(go_any v) {

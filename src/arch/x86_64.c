@@ -1,0 +1,68 @@
+/* x86_64 (System V): the go__sigpanic stub, and the rewriting of a signal context so that
+ * returning from the handler calls it, as if the faulting instruction had made the call. */
+#include "../internal.h"
+
+#include <ucontext.h>
+
+#if !defined(__x86_64__)
+#error "src/arch/x86_64.c is for x86_64"
+#endif
+
+/*
+ * go__sigpanic is entered (by the handler's sigreturn) with faulting pc + 1 stored as its
+ * return address and the faulting function's registers otherwise intact, except the
+ * argument registers, which carry (sig, code, addr, pc) for go__sigpanic_run.
+ *
+ * pc + 1, not pc: every unwinder looks a caller up at its return address - 1, which is
+ * then the faulting instruction itself, even when it is the first of its function (a
+ * signal-frame mark, 'S', would say the same, but libunwind's fast tracer and libgcc
+ * then expect the kernel's sigreturn frame and stop).  The stub saves rbp (the faulting
+ * function may use it as its frame pointer) and realigns the stack, which was only
+ * 8-byte aligned at the fault, for the C code.  It lives in its own section so that no
+ * compile unit's line table covers it.
+ */
+__asm__(".pushsection .text.godefer_sigpanic,\"ax\",@progbits\n"
+        ".globl go__sigpanic\n"
+        ".hidden go__sigpanic\n"
+        ".type go__sigpanic,@function\n"
+        ".p2align 4\n"
+        "go__sigpanic:\n"
+        ".cfi_startproc\n"
+        "    pushq %rbp\n"
+        ".cfi_adjust_cfa_offset 8\n"
+        ".cfi_rel_offset %rbp, 0\n"
+        "    movq %rsp, %rbp\n"
+        ".cfi_def_cfa_register %rbp\n"
+        "    andq $-16, %rsp\n"
+        "    call go__sigpanic_run\n"
+        "    ud2\n"
+        ".cfi_endproc\n"
+        ".size go__sigpanic, .-go__sigpanic\n"
+        ".popsection\n");
+
+extern void go__sigpanic(void) GO__HIDDEN;
+
+uintptr_t go__arch_pc(const void *ucontext) {
+    return (uintptr_t)((const ucontext_t *)ucontext)->uc_mcontext.gregs[REG_RIP];
+}
+
+uintptr_t go__arch_sp(const void *ucontext) {
+    return (uintptr_t)((const ucontext_t *)ucontext)->uc_mcontext.gregs[REG_RSP];
+}
+
+/* The store below the interrupted stack pointer lands in the faulting function's red
+ * zone, which is dead: that function is never resumed.  The sanitizers must not check it:
+ * its shadow may still describe the faulting frame. */
+__attribute__((no_sanitize_address, no_sanitize_thread))
+void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t addr,
+                     uintptr_t pc) {
+    greg_t *r = ((ucontext_t *)ucontext)->uc_mcontext.gregs;
+    uintptr_t sp = (uintptr_t)r[REG_RSP] - sizeof(uintptr_t);
+    *(volatile uintptr_t *)sp = (uintptr_t)r[REG_RIP] + GO__SIGPANIC_RA_BIAS;
+    r[REG_RSP] = (greg_t)sp;
+    r[REG_RIP] = (greg_t)(uintptr_t)go__sigpanic;
+    r[REG_RDI] = (greg_t)sig;
+    r[REG_RSI] = (greg_t)code;
+    r[REG_RDX] = (greg_t)addr;
+    r[REG_RCX] = (greg_t)pc;
+}
