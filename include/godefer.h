@@ -194,8 +194,10 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
         __label__ go__rl_;                                                            \
         void *volatile go__rt_ = &&go__rl_; /* computed goto: forbids inlining */     \
         goto *go__rt_;                                                                \
-    go__rl_:                                                                          \
-        go__recover(__builtin_return_address(0));                                     \
+    go__rl_:;                                                                         \
+        go_any go__rv_ = go__recover(__builtin_return_address(0));                    \
+        __asm__ volatile("" ::: "memory"); /* never a tail call: keep this frame */   \
+        go__rv_;                                                                      \
     })
 
 /* defer recover(): defers a call of recover itself, in the innermost go_frame.  As in Go,

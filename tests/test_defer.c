@@ -127,7 +127,8 @@ static void test_exit_paths(void) {
     ASSERT_LOG("c");
 
     tlog_reset();
-    for (int i = 0; i < 5; i++) {
+    /* volatile only for GCC's -Wclobbered on aarch64, where frames use _setjmp */
+    for (volatile int i = 0; i < 5; i++) {
         go_frame {
             go_defer(logs, "g");
             if (i == 2) goto out;
@@ -178,7 +179,7 @@ static long sum;
 static void add(long *p) { sum = sum * 3 % 1000003 + *p; }
 static void test_many_defers_order(void) {
     static long vals[10000];
-    long want = 0;
+    volatile long want = 0; /* volatile: see test_exit_paths */
     for (long i = 9999; i >= 0; i--) want = want * 3 % 1000003 + i;
     sum = 0;
     go_frame {

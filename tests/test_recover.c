@@ -406,6 +406,23 @@ static void test_deferred_recover_no_panic(void) {
     ASSERT_LOG("ran");
 }
 
+
+/* Go's defer func() { recover() }(): go_recover() as the last statement, where GCC would
+ * make the call a jump. */
+static void recover_last(void *u) {
+    (void)u;
+    go_recover();
+}
+static void test_recover_as_last_statement(void) {
+    go_frame {
+        go_defer(logs, "after");
+        go_defer(recover_last, NULL);
+        go_panic(go_str("x"));
+    }
+    tlog("recovered");
+    ASSERT_LOG("after recovered");
+}
+
 static const harness_case cases[] = {
     {"basic_recovery", test_basic_recovery},
     {"recover_nil_when_not_panicking", test_recover_nil_when_not_panicking},
@@ -425,6 +442,7 @@ static const harness_case cases[] = {
     {"repanic_identical_value", test_repanic_identical_value},
     {"many_recoveries", test_many_recoveries},
     {"panic_while_leaving_after_recovery", test_panic_while_leaving_after_recovery},
+    {"recover_as_last_statement", test_recover_as_last_statement},
     {"deferred_recover_too_early", test_deferred_recover_too_early},
     {"deferred_recover_in_deferred_function", test_deferred_recover_in_deferred_function},
     {"recover1_test6", test_recover1_test6},
