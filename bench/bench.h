@@ -42,8 +42,9 @@
 
 #define NOINLINE __attribute__((noinline))
 
-/* The panicking recursions end in a noreturn call, which GCC 12 takes for no base case. */
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+/* The panicking recursions end in a noreturn call, which GCC 12 and Clang take for no
+ * base case. */
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)
 #pragma GCC diagnostic ignored "-Winfinite-recursion"
 #endif
 
