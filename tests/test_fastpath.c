@@ -343,6 +343,32 @@ static void test_frames_in_loop(void) {
     ASSERT_INT(n, 500);
 }
 
+/* A loop around a frame whose block runs an inner loop bounded by the outer counter:
+ * after each recovery the outer loop must go on from the right value (the compiler may
+ * derive both loops' counters from one temporary). */
+static void no_op(int *p) { (void)p; }
+static void rec_count(int *p) {
+    (void)p;
+    if (!go_isnil(go_recover())) counted++;
+}
+static void test_frames_loop_counter(void) {
+    int id = 5, iters = 0;
+    long r0 = counted;
+    for (int i = 0; i < 40; i++) {
+        go_frame {
+            go_defer(rec_count, NULL);
+            go_frame {
+                for (int k = 0; k < (i % 12); k++) go_defer(no_op, NULL);
+                go_panic(go_int(id));
+            }
+        }
+        iters++;
+        if (iters > 40) break;
+    }
+    ASSERT_INT(iters, 40);
+    ASSERT_INT(counted - r0, 40);
+}
+
 /* ---- threads -------------------------------------------------------------------- */
 
 static __thread long trec;
@@ -415,6 +441,7 @@ static const harness_case cases[] = {
     {"nil_func", test_nil_func},
     {"nested_panics", test_nested_panics},
     {"frames_in_loop", test_frames_in_loop},
+    {"frames_loop_counter", test_frames_loop_counter},
     {"threads", test_threads},
     {"left_out_of_order", test_left_out_of_order},
     {0},
