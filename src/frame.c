@@ -49,15 +49,30 @@ static go__chunk *chunk_push(go__g *g, go__frame *f, size_t need) {
     return c;
 }
 
+/* The frame's pool fields are set when it first needs them. */
+static void pooled(go__frame *f) {
+    if (!(f->n & GO__POOLED)) {
+        f->ov = f->spent = NULL;
+        f->n |= GO__POOLED;
+    }
+}
+
 void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void), void *arg) {
-    go__chunk *c = f->ov;
-    if (!c || (c->nrec + 1) * sizeof(go__rec) > c->low)
-        c = chunk_push(go__getg(), f, sizeof(go__rec));
-    go__rec *r = &c->rec[c->nrec++];
+    pooled(f);
+    go__rec *r;
+    unsigned n = f->n & ~GO__POOLED;
+    if (n < GO__NSLOT && !f->ov) {
+        r = &f->slot[n]; /* copied values came first: the slots are still the newest */
+        f->n++;
+    } else {
+        go__chunk *c = f->ov;
+        if (!c || (c->nrec + 1) * sizeof(go__rec) > c->low)
+            c = chunk_push(go__getg(), f, sizeof(go__rec));
+        r = &c->rec[c->nrec++];
+    }
     r->call = call;
     r->fn = fn;
     r->arg = arg;
-    f->nov++;
 }
 
 /* Room for a copied value, below the records of the frame's newest chunk. */
@@ -76,38 +91,60 @@ void *go__blob(go__frame *f, size_t size, size_t align) {
         go__throw("go_defer_val: unsupported alignment");
     if (size == 0) size = 1;
     if (size > (1u << 30)) go__throw("go_defer_val: value too large");
+    pooled(f);
     void *p = f->ov ? carve(f->ov, size, align) : NULL;
     if (!p) p = carve(chunk_push(go__getg(), f, size + align), size, align);
     return p;
 }
 
-/* Pops the newest pending record of f. */
+/* Pops the newest pending record of f.  Records in chunks are newer than those in the
+ * slots, unless the chunks held only copied values when the slots were filled.  Chunks
+ * whose records have all been popped move to f->spent (their copied values may still be
+ * in use) so that popping stays O(1). */
 static bool pop(go__frame *f, go__rec *out) {
-    if (f->nov) {
-        for (go__chunk *c = f->ov; c; c = c->next) {
-            if (c->nrec) {
-                *out = c->rec[--c->nrec];
-                f->nov--;
-                return true;
-            }
+    unsigned n = f->n;
+    if (n & GO__POOLED) {
+        go__chunk *c;
+        while ((c = f->ov) && c->nrec == 0) {
+            f->ov = c->next;
+            c->next = f->spent;
+            f->spent = c;
         }
-        go__throw("go_frame: corrupted defer chain");
+        if (c) {
+            *out = c->rec[--c->nrec];
+            return true;
+        }
+        n &= ~GO__POOLED;
+        if (n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
+        if (n) {
+            f->n--;
+            *out = f->slot[n - 1];
+            return true;
+        }
+        return false;
     }
-    if (f->n) {
-        if (f->n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
-        *out = f->slot[--f->n];
+    if (n) {
+        if (n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
+        f->n = n - 1;
+        *out = f->slot[n - 1];
         return true;
     }
     return false;
 }
 
-void go__release_frame(go__g *g, go__frame *f) {
-    while (f->ov) {
-        go__chunk *c = f->ov;
-        f->ov = c->next;
+static void put_list(go__g *g, go__chunk *c) {
+    while (c) {
+        go__chunk *next = c->next;
         chunk_put(g, c);
+        c = next;
     }
-    f->nov = 0;
+}
+
+void go__release_frame(go__g *g, go__frame *f) {
+    if (!(f->n & GO__POOLED)) return;
+    put_list(g, f->ov);
+    put_list(g, f->spent);
+    f->ov = f->spent = NULL;
 }
 
 void go__leave_slow(go__frame *f) {

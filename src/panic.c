@@ -174,8 +174,10 @@ void go_panicf(const char *format, ...) {
     go__panic_with(go__getg(), &p);
 }
 
-/* A deferred NULL function: Go's nil dereference, when the call is due. */
-void go__panic_nilfunc(void) {
+/* A deferred NULL function: Go's nil dereference, when the call is due.  go_defer makes
+ * it the record's call. */
+void go__panic_nilfunc(const go__rec *r) {
+    (void)r;
     go__panic p;
     memset(&p, 0, sizeof p);
     p.arg = go__runtime_error("invalid memory address or nil pointer dereference");
