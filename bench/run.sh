@@ -78,13 +78,7 @@ n=$#
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
     note "round $r of $ROUNDS"
-    i=0
-    for p in "$@"; do i=$((i + 1)); done
-    k=0
     # rotate the order each round so that no program always runs first (or after Go)
-    for p in "$@"; do
-        k=$((k + 1))
-    done
     s=$(( (r - 1) % n ))
     j=0
     for p in "$@" "$@"; do
