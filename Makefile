@@ -79,7 +79,7 @@ install:
 	cmake --install $(B)/release
 
 bench:
-	$(call configure,bench,gcc,-DCMAKE_BUILD_TYPE=Release -DGODEFER_TESTS=OFF)
+	$(call configure,bench,gcc,-DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O2 -DNDEBUG" -DGODEFER_TESTS=OFF)
 	$(call build,bench)
 	sh bench/run.sh $(B)/bench
 

@@ -358,8 +358,9 @@ GO_API GO__NORETURN void go_panic_bounds_u(go_bounds kind, uint64_t x, int64_t y
  * Frames and deferred calls.
  * ---------------------------------------------------------------------------------- */
 
-/* A pending deferred call.  call is the per-site typed thunk (GCC) or NULL, in which case
- * fn is called as void (*)(void *) (see go__invoke). */
+/* A pending deferred call.  call is the per-site typed thunk (GCC), go__panic_nilfunc for
+ * a NULL fn (Go panics when the call is due), or NULL, in which case fn is called as
+ * void (*)(void *) (see go__invoke). */
 typedef struct go__rec {
     void (*call)(const struct go__rec *);
     void (*fn)(void);
@@ -376,15 +377,18 @@ typedef jmp_buf go__jmpbuf;
 #define GO__SETJMP(b) _setjmp(b)
 #endif
 
-/* A defer frame: lives on the C stack of the function that holds the go_frame. */
+/* A defer frame: lives on the C stack of the function that holds the go_frame.  Only
+ * link and n are set on entry; ov and spent are valid once n has GO__POOLED. */
 typedef struct go__frame {
     struct go__frame *link;  /* the enclosing frame of this goroutine */
-    struct go__chunk *ov;    /* pool memory: deferred calls past GO__NSLOT, copied values */
-    unsigned n;              /* records in slot[] */
-    unsigned nov;            /* records in ov */
+    unsigned n;              /* records in slot[], | GO__POOLED once the pool was used */
+    unsigned spare_;
+    struct go__chunk *ov;    /* pool chunks that may hold records, newest first */
+    struct go__chunk *spent; /* chunks whose records have all been popped */
     go__jmpbuf jb;           /* where a recovery resumes */
     go__rec slot[GO__NSLOT];
 } go__frame;
+#define GO__POOLED 0x80000000u /* the frame has pool memory: slow paths only */
 
 /* The part of a goroutine's state that the inline paths touch. */
 struct go__ghead {
@@ -397,7 +401,7 @@ GO_API void go__leave_slow(go__frame *f);
 GO_API void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void),
                           void *arg);
 GO_API void *go__blob(go__frame *f, size_t size, size_t align);
-GO_API GO__NORETURN void go__panic_nilfunc(void);
+GO_API GO__NORETURN void go__panic_nilfunc(const go__rec *r);
 GO_API go_any go__recover(void *retaddr);
 GO_API void go__recover_deferred(const struct go__rec *r);
 
@@ -405,9 +409,7 @@ GO__INLINE go__frame *go__enter(go__frame *f) {
     struct go__ghead *g = go__curg;
     if (__builtin_expect(g == NULL, 0)) g = go__ginit();
     f->link = g->frame;
-    f->ov = NULL;
     f->n = 0;
-    f->nov = 0;
     g->frame = f;
     return f;
 }
@@ -428,23 +430,36 @@ GO__INLINE void go__push(go__frame *f, void (*call)(const go__rec *), void (*fn)
  * through void (*)(void *): only for records made by compilers without GCC's nested
  * functions (Clang), which every ABI godefer supports passes identically. */
 GO__INLINE void go__invoke(const go__rec *r) {
-    if (__builtin_expect(r->fn == NULL, 0)) go__panic_nilfunc();
     if (r->call)
         r->call(r);
     else
         ((void (*)(void *))r->fn)(r->arg);
 }
 
+/* Records made in this translation unit always have a call when thunks are on. */
+#if defined(__clang__) || !defined(__OPTIMIZE__) || defined(GODEFER_NO_THUNKS)
+#define go__invoke_local(r) go__invoke(r)
+#else
+#define go__invoke_local(r) ((r)->call(r))
+#endif
+
 /* Leaving a frame: run its deferred calls, newest first, then unlink it.  Each record is
- * popped before it is called, so a panic inside it runs only the ones still pending. */
+ * popped before it is called, so a panic inside it runs only the ones still pending (a
+ * call that returns has not touched this frame: a recovery into it jumps instead). */
 GO__INLINE void go__leave(go__frame *f) {
-    struct go__ghead *g = go__curg;
-    if (__builtin_expect(g->frame != f || f->ov != NULL, 0)) {
+    unsigned n = f->n;
+    if (__builtin_expect(go__curg->frame != f || n > GO__NSLOT, 0)) {
         go__leave_slow(f);
         return;
     }
-    while (f->n) go__invoke(&f->slot[--f->n]);
-    g->frame = f->link;
+    /* Nothing but f stays live across the calls: after __builtin_setjmp, GCC keeps no
+     * value in a register across a call, so it would spill and reload it instead. */
+    while (n) {
+        f->n = --n;
+        go__invoke_local(&f->slot[n]);
+        n = f->n;
+    }
+    go__curg->frame = f->link;
 }
 
 /*
@@ -457,12 +472,25 @@ GO__INLINE void go__leave(go__frame *f) {
  * execution continues after the block.  Frames nest.  Do not jump into a frame's block
  * from outside, and do not leave it with longjmp: both are reported as fatal errors.
  */
+#if defined(__GNUC__) && !defined(__clang__)
+/* GCC: arming before go__enter lets it see n == 0 in go_defer and keep the frame's state
+ * out of the receiver's way (GCC models the receiver as reachable from every call). */
+#define go_frame                                                                      \
+    for (go__frame go__f_ __attribute__((cleanup(go__leave))), *go__fp_ = &go__f_;    \
+         go__fp_; go__fp_ = NULL)                                                     \
+        if (GO__SETJMP(go__f_.jb) || (go__enter(&go__f_), 0)) {                       \
+        } else
+#else
+/* Clang does not model the receiver as reachable from the calls in the block: in that
+ * order it kept a loop temporary that the block changes in a stack slot read after a
+ * recovery (test_fastpath's frames_loop_counter). */
 #define go_frame                                                                      \
     for (go__frame go__f_ __attribute__((cleanup(go__leave))),                        \
          *go__fp_ = go__enter(&go__f_);                                               \
          go__fp_; go__fp_ = NULL)                                                     \
         if (GO__SETJMP(go__f_.jb)) {                                                  \
         } else
+#endif
 
 /* The argument's type after array-to-pointer decay. */
 #define go__argtype(a) __typeof__(1 ? (a) : (a))
@@ -477,7 +505,8 @@ GO__INLINE void go__leave(go__frame *f) {
         _Static_assert(__builtin_classify_type(go__a_) == 5,                          \
                        "go_defer: the argument must be a pointer");                   \
         (void)sizeof((fn_)(go__a_), 0); /* fn must accept the argument */             \
-        go__push((F_), NULL, (void (*)(void))(fn_), (void *)go__a_);                  \
+        void (*go__fn_)(void) = (void (*)(void))(fn_);                                \
+        go__push((F_), go__fn_ ? NULL : go__panic_nilfunc, go__fn_, (void *)go__a_);  \
     })
 #else
 /* GCC: a nested function per site calls fn with its own type; it uses nothing of the
@@ -494,7 +523,9 @@ GO__INLINE void go__leave(go__frame *f) {
             ((__typeof__(&*(fn_)))go__r_->fn)((__typeof__(go__a_))go__r_->arg);       \
         }                                                                             \
         _Pragma("GCC diagnostic pop")                                                 \
-        go__push((F_), go__thunk_, (void (*)(void))(fn_), (void *)go__a_);            \
+        void (*go__fn_)(void) = (void (*)(void))(fn_);                                \
+        go__push((F_), go__fn_ ? go__thunk_ : go__panic_nilfunc, go__fn_,             \
+                 (void *)go__a_);                                                     \
     })
 #endif
 

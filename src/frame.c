@@ -49,15 +49,39 @@ static go__chunk *chunk_push(go__g *g, go__frame *f, size_t need) {
     return c;
 }
 
-void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void), void *arg) {
-    go__chunk *c = f->ov;
-    if (!c || (c->nrec + 1) * sizeof(go__rec) > c->low)
-        c = chunk_push(go__getg(), f, sizeof(go__rec));
+/* The frame's pool fields are set when it first needs them. */
+static void pooled(go__frame *f) {
+    if (!(f->n & GO__POOLED)) {
+        f->ov = f->spent = NULL;
+        f->n |= GO__POOLED;
+    }
+}
+
+static __attribute__((noinline)) void push_chunk(go__frame *f, void (*call)(const go__rec *),
+                                                 void (*fn)(void), void *arg) {
+    pooled(f);
+    go__chunk *c = chunk_push(go__getg(), f, sizeof(go__rec));
     go__rec *r = &c->rec[c->nrec++];
     r->call = call;
     r->fn = fn;
     r->arg = arg;
-    f->nov++;
+}
+
+/* Past the slots (or after a copied value), records go to the newest chunk.  The common
+ * case saves no register, so that a loop of defers pays little for leaving the slots. */
+void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void), void *arg) {
+    go__chunk *c;
+    unsigned k;
+    if (__builtin_expect((f->n & GO__POOLED) && (c = f->ov) &&
+                             ((k = c->nrec) + 1) * sizeof(go__rec) <= c->low, 1)) {
+        go__rec *r = &c->rec[k];
+        c->nrec = k + 1;
+        r->call = call;
+        r->fn = fn;
+        r->arg = arg;
+        return;
+    }
+    push_chunk(f, call, fn, arg);
 }
 
 /* Room for a copied value, below the records of the frame's newest chunk. */
@@ -76,38 +100,44 @@ void *go__blob(go__frame *f, size_t size, size_t align) {
         go__throw("go_defer_val: unsupported alignment");
     if (size == 0) size = 1;
     if (size > (1u << 30)) go__throw("go_defer_val: value too large");
+    pooled(f);
     void *p = f->ov ? carve(f->ov, size, align) : NULL;
     if (!p) p = carve(chunk_push(go__getg(), f, size + align), size, align);
     return p;
 }
 
-/* Pops the newest pending record of f. */
-static bool pop(go__frame *f, go__rec *out) {
-    if (f->nov) {
-        for (go__chunk *c = f->ov; c; c = c->next) {
-            if (c->nrec) {
-                *out = c->rec[--c->nrec];
-                f->nov--;
-                return true;
-            }
-        }
-        go__throw("go_frame: corrupted defer chain");
+/* Pops the newest pending record of a frame that has pool memory.  Records in chunks are
+ * newer than those in the slots (the slots fill first, or the chunks held only copied
+ * values when the slots were filled).  Chunks whose records have all been popped move to
+ * f->spent (their copied values may still be in use) so that popping stays O(1).  The
+ * record stays where it is until the frame is released, so callers call it in place. */
+const go__rec *go__pop_pooled(go__frame *f) {
+    go__chunk *c;
+    while ((c = f->ov) && c->nrec == 0) {
+        f->ov = c->next;
+        c->next = f->spent;
+        f->spent = c;
     }
-    if (f->n) {
-        if (f->n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
-        *out = f->slot[--f->n];
-        return true;
-    }
-    return false;
+    if (c) return &c->rec[--c->nrec];
+    unsigned n = f->n & ~GO__POOLED;
+    if (n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
+    if (!n) return NULL;
+    f->n--;
+    return &f->slot[n - 1];
 }
 
-void go__release_frame(go__g *g, go__frame *f) {
-    while (f->ov) {
-        go__chunk *c = f->ov;
-        f->ov = c->next;
+static void put_list(go__g *g, go__chunk *c) {
+    while (c) {
+        go__chunk *next = c->next;
         chunk_put(g, c);
+        c = next;
     }
-    f->nov = 0;
+}
+
+void go__release_pooled(go__g *g, go__frame *f) {
+    put_list(g, f->ov);
+    put_list(g, f->spent);
+    f->ov = f->spent = NULL;
 }
 
 void go__leave_slow(go__frame *f) {
@@ -117,26 +147,17 @@ void go__leave_slow(go__frame *f) {
         go__throw("go_frame left out of order: an inner frame was left by longjmp, or "
                   "this frame was entered by a jump into its block");
     }
-    go__rec r;
-    while (pop(f, &r)) go__invoke(&r);
+    /* go__pop's order, a chunk at a time; each record is popped before its call. */
+    for (go__chunk *c; (f->n & GO__POOLED) && (c = f->ov);) {
+        for (unsigned i; (i = c->nrec);) {
+            c->nrec = i - 1;
+            go__invoke(&c->rec[i - 1]);
+        }
+        f->ov = c->next;
+        c->next = f->spent;
+        f->spent = c;
+    }
+    for (const go__rec *r; (r = go__pop(f));) go__invoke(r);
     go__release_frame(g, f);
     g->head.frame = f->link;
-}
-
-/* The panic loop's source of deferred calls: pops the newest pending record, moving the
- * panic's cursor down the frame chain.  Frames are never unlinked here: only leaving a
- * frame or a recovery does that. */
-bool go__next_defer(go__g *g, go__panic *p, go__rec *out) {
-    (void)g;
-    for (go__frame *f = p->frame; f; f = f->link) {
-        /* Every frame this panic walks was linked before it started, so it lies above the
-         * entry point's activation; one below was left by longjmp and its memory reused. */
-        if ((uintptr_t)f < p->bound)
-            go__throw("go_frame left by longjmp (or by a deferred call that longjmped out): "
-                      "its deferred calls can no longer run");
-        p->frame = f;
-        if (pop(f, out)) return true;
-    }
-    p->frame = NULL;
-    return false;
 }

@@ -47,10 +47,4 @@ struct go__ghead *go__ginit(void) {
     return &g->head;
 }
 
-go__g *go__getg(void) {
-    struct go__ghead *h = go__curg;
-    if (__builtin_expect(h == NULL, 0)) h = go__ginit();
-    return (go__g *)h;
-}
-
 int64_t go_goid(void) { return go__getg()->goid; }

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #define GO__HIDDEN __attribute__((visibility("hidden")))
 
@@ -42,8 +43,14 @@ typedef struct go__panic {
     /* signal panics (runtime errors from faults) */
     int sig, sigcode;
     uintptr_t sigaddr, sigpc;
-    go__jmpbuf resume;      /* Goexit: where its loop resumes after a recovery */
+    go__jmpbuf resume;      /* Goexit: where its loop resumes after a recovery; keep last */
 } go__panic;
+
+/* Clears a new panic record up to resume (only go_goexit arms it): a small clear is
+ * done with a few stores, where the whole record became a slow `rep stos`. */
+#define GO__PANIC_CLEAR(p) memset((p), 0, offsetof(go__panic, resume))
+
+#define GO__FCACHE 8 /* entries of go__g's function-entry cache (a power of two) */
 
 /* A goroutine: one per thread (or per coroutine). */
 typedef struct go__g {
@@ -61,18 +68,66 @@ typedef struct go__g {
     size_t sigstk_size;
     stack_t sigstk_prev;    /* the one it replaced (a sanitizer's), restored at exit */
     uintptr_t stack_lo, stack_hi; /* the thread's stack, for telling an overflow */
+    struct {                /* recover's function-entry lookups, by code address */
+        void *pc, *entry;
+    } fcache[GO__FCACHE];
 } go__g;
 
-GO__HIDDEN go__g *go__getg(void);
+/* The calling thread's goroutine, created on first use. */
+static inline go__g *go__getg(void) {
+    struct go__ghead *h = go__curg;
+    if (__builtin_expect(h == NULL, 0)) h = go__ginit();
+    return (go__g *)h;
+}
 
 /* frame.c */
-GO__HIDDEN bool go__next_defer(go__g *g, go__panic *p, go__rec *out);
-GO__HIDDEN void go__release_frame(go__g *g, go__frame *f);
+GO__HIDDEN const go__rec *go__pop_pooled(go__frame *f);
+GO__HIDDEN void go__release_pooled(go__g *g, go__frame *f);
 GO__HIDDEN void go__free_pool(go__g *g);
 
 /* panic.c */
 GO__HIDDEN GO__NORETURN void go__panic_with(go__g *g, go__panic *p);
 GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
+
+GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
+
+/* Pops the newest pending record of f, or NULL: it is called in place (see
+ * go__pop_pooled). */
+static inline const go__rec *go__pop(go__frame *f) {
+    unsigned n = f->n;
+    if (n - 1u < GO__NSLOT) {
+        f->n = n - 1;
+        return &f->slot[n - 1];
+    }
+    if (n & GO__POOLED) return go__pop_pooled(f);
+    if (n) go__throw("go_frame: corrupted defer chain");
+    return NULL;
+}
+
+/* Gives a left or abandoned frame's pool memory back. */
+static inline void go__release_frame(go__g *g, go__frame *f) {
+    if (f->n & GO__POOLED) go__release_pooled(g, f);
+}
+
+/* The panic loop's source of deferred calls: pops the newest pending record, moving the
+ * panic's cursor down the frame chain.  Frames are never unlinked here: only leaving a
+ * frame or a recovery does that. */
+static inline const go__rec *go__next_defer(go__panic *p) {
+    for (go__frame *f = p->frame; f; f = f->link) {
+        /* Every frame this panic walks was linked before it started, so it lies above the
+         * entry point's activation; one below was left by longjmp and its memory reused. */
+        if ((uintptr_t)f < p->bound)
+            go__throw("go_frame left by longjmp (or by a deferred call that longjmped out): "
+                      "its deferred calls can no longer run");
+        const go__rec *r = go__pop(f);
+        if (r) {
+            p->frame = f;
+            return r;
+        }
+    }
+    p->frame = NULL;
+    return NULL;
+}
 
 /* value.c */
 extern GO__HIDDEN const go_type go__type_errorString, go__type_wrapError,

@@ -61,7 +61,7 @@ __attribute__((noinline)) static void go__calib_thunk(const go__rec *r) {
 
 void go__calibrate(void) {
     go__panic p;
-    memset(&p, 0, sizeof p);
+    GO__PANIC_CLEAR(&p);
     go__rec r = {NULL, (void (*)(void))go__calib_fn, NULL};
     go__rec *volatile rp = &r; /* no constant propagation into go__call_deferred */
     go__call_deferred(&p, rp);
@@ -78,22 +78,31 @@ struct go__eh_bases {
 extern const void *_Unwind_Find_FDE(void *pc, struct go__eh_bases *bases)
     ;
 
-static void *func_entry(void *pc) {
+/* The entry of the function containing pc.  The FDE search costs more than the rest of a
+ * panic and recover, so each thread keeps the answers for the few call sites of
+ * go_recover it meets (code addresses do not change while their object is loaded; a
+ * library unloaded and another loaded in its place could meet a stale entry). */
+static void *func_entry(go__g *g, void *pc) {
+    unsigned h = (unsigned)(((uintptr_t)pc >> 2) ^ ((uintptr_t)pc >> 9)) & (GO__FCACHE - 1);
+    if (g->fcache[h].pc == pc) return g->fcache[h].entry;
     struct go__eh_bases b;
-    if (!_Unwind_Find_FDE(pc, &b)) return NULL;
-    return b.func;
+    void *entry = _Unwind_Find_FDE(pc, &b) ? b.func : NULL;
+    g->fcache[h].pc = pc;
+    g->fcache[h].entry = entry;
+    return entry;
 }
 
 /* Was the function that contains `self` and returns to `ra` called directly by the
  * panic's loop to run record r?  Per-site thunks are transparent, like Go's wrappers. */
-static bool called_directly(const go__rec *r, void *ra, void *self) {
-    void *entry = func_entry((char *)self - 1);
+static bool called_directly(go__g *g, const go__rec *r, void *ra, void *self) {
     bool from_loop = ra == site_direct || ra == site_thunk;
-    if (!from_loop && r->call && func_entry((char *)ra - 1) == (void *)r->call)
+    if (!from_loop && r->call && func_entry(g, (char *)ra - 1) == (void *)r->call)
         from_loop = true; /* called by the thunk (no tail call, as at -O0) */
+    if (!from_loop) return false;
     /* A helper tail-called by the deferred function would also return to the loop; the
      * unwind tables tell it apart from the deferred function itself. */
-    return from_loop && (entry == NULL || entry == (void *)r->fn);
+    void *entry = func_entry(g, (char *)self - 1);
+    return entry == NULL || entry == (void *)r->fn;
 }
 
 go_any go__recover(void *ra) {
@@ -101,7 +110,7 @@ go_any go__recover(void *ra) {
     if (!g) return go_nil();
     go__panic *p = g->panic;
     if (!p || p->goexit || p->recovered || !p->rec) return go_nil();
-    if (!called_directly(p->rec, ra, __builtin_return_address(0))) return go_nil();
+    if (!called_directly(g, p->rec, ra, __builtin_return_address(0))) return go_nil();
     p->recovered = true;
     return p->arg;
 }
@@ -113,7 +122,7 @@ void go__recover_deferred(const go__rec *r) {
     go__g *g = (go__g *)go__curg;
     go__panic *p = g ? g->panic : NULL;
     if (!p || p->goexit || p->recovered || !p->rec || p->rec == r) return;
-    if (called_directly(p->rec, r->arg, (void *)(uintptr_t)r->fn)) p->recovered = true;
+    if (called_directly(g, p->rec, r->arg, (void *)(uintptr_t)r->fn)) p->recovered = true;
 }
 
 /* ---- recovery ---------------------------------------------------------------------- */
@@ -156,9 +165,8 @@ void go__panic_with(go__g *g, go__panic *p) {
     p->link = g->panic;
     p->frame = p->top = g->head.frame;
     g->panic = p;
-    go__rec r;
-    while (go__next_defer(g, p, &r)) {
-        go__call_deferred(p, &r);
+    for (const go__rec *r; (r = go__next_defer(p));) {
+        go__call_deferred(p, r);
         if (p->recovered) go__recovery(g, p);
     }
     go__fatalpanic(g);
@@ -166,7 +174,7 @@ void go__panic_with(go__g *g, go__panic *p) {
 
 void go_panic(go_any v) {
     go__panic p;
-    memset(&p, 0, sizeof p);
+    GO__PANIC_CLEAR(&p);
     p.arg = go_isnil(v) ? go_make_ptr(&go__type_panicNil, NULL) : v;
     p.bound = GO__BOUND();
     go__panic_with(go__getg(), &p);
@@ -178,16 +186,18 @@ void go_panicf(const char *format, ...) {
     char *s = go__vformat(format, ap);
     va_end(ap);
     go__panic p;
-    memset(&p, 0, sizeof p);
+    GO__PANIC_CLEAR(&p);
     p.arg = go_make_str(&go__type_fmtString, s);
     p.bound = GO__BOUND();
     go__panic_with(go__getg(), &p);
 }
 
-/* A deferred NULL function: Go's nil dereference, when the call is due. */
-void go__panic_nilfunc(void) {
+/* A deferred NULL function: Go's nil dereference, when the call is due.  go_defer makes
+ * it the record's call. */
+void go__panic_nilfunc(const go__rec *r) {
+    (void)r;
     go__panic p;
-    memset(&p, 0, sizeof p);
+    GO__PANIC_CLEAR(&p);
     p.arg = go__runtime_error("invalid memory address or nil pointer dereference");
     p.sig = SIGSEGV;
     p.sigcode = SEGV_MAPERR;
@@ -238,8 +248,8 @@ static GO__NORETURN void go__main_goexit(void) {
 
 __attribute__((noinline)) static GO__NORETURN void go__goexit_run(go__panic *q) {
     go__g *g = go__getg();
-    go__rec r;
-    while (go__next_defer(g, q, &r)) go__call_deferred(q, &r); /* recovers see a Goexit */
+    for (const go__rec *r; (r = go__next_defer(q));)
+        go__call_deferred(q, r); /* recovers see a Goexit */
     /* Every deferred call has run; panics still listed end silently with the thread. */
     for (go__frame *f = g->head.frame; f; f = f->link) go__release_frame(g, f);
     g->exiting = true;
@@ -252,7 +262,7 @@ __attribute__((noinline)) static GO__NORETURN void go__goexit_run(go__panic *q) 
 void go_goexit(void) {
     go__g *g = go__getg();
     go__panic q;
-    memset(&q, 0, sizeof q);
+    GO__PANIC_CLEAR(&q);
     q.goexit = true;
     q.bound = GO__BOUND();
     if (g->panic && (uintptr_t)g->panic < q.bound)

@@ -2,6 +2,7 @@
 # "EXPECT: <regex>" line, so that a test cannot pass because of an unrelated error.
 file(STRINGS ${SRC} expect_line REGEX "EXPECT: ")
 string(REGEX REPLACE ".*EXPECT: " "" expect "${expect_line}")
+string(REGEX REPLACE " *\\*/.*$" "" expect "${expect}") # the comment's closing */
 execute_process(COMMAND ${CC} -std=gnu11 -O2 -Wall -Wextra -Werror -I${INC} ${EXTRA} -c ${SRC} -o /dev/null
                 RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
 if(rc EQUAL 0)

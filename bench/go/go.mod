@@ -1,0 +1,3 @@
+module godefer/bench
+
+go 1.19
