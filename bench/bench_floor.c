@@ -10,6 +10,8 @@
  */
 #include "bench.h"
 
+#include <signal.h>
+
 #include <setjmp.h>
 
 /* ---- calls and cleanups ------------------------------------------------------------- */
@@ -159,6 +161,36 @@ static NOINLINE void bj_panic(int d, int defers) {
     BENCH_CHECK(caught == c0 + 1);
 }
 
+/* A fault recovered the usual C way: a SIGSEGV handler siglongjmps to a sigsetjmp that
+ * saved the signal mask (the handler runs with SIGSEGV blocked). */
+static __thread sigjmp_buf fault_env;
+static int *volatile nil_ptr;
+
+static void on_segv(int sig) {
+    (void)sig;
+    siglongjmp(fault_env, 1);
+}
+
+static NOINLINE void deref_nil(void) { bench_token += *nil_ptr; }
+
+static NOINLINE void op_fault_recover(void) {
+    long c0 = caught;
+    if (sigsetjmp(fault_env, 1))
+        caught = caught + 1;
+    else
+        deref_nil();
+    BENCH_CHECK(caught == c0 + 1);
+}
+
+static NOINLINE void run_fault_recover(long n) {
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_segv;
+    sigaction(SIGSEGV, &sa, &old);
+    for (long i = 0; i < n; i++) op_fault_recover();
+    sigaction(SIGSEGV, &old, NULL);
+}
+
 BENCH_RUNNER(call, 1, op_call())
 BENCH_RUNNER(cleanup1, 1, op_cleanup1())
 BENCH_RUNNER(cleanup8, 8, op_cleanup8())
@@ -191,6 +223,7 @@ static const bench_case cases[] = {
     {"setjmp", "panic0", run_sj_panic0, 1, 0},
     {"bsetjmp", "panic0", run_bj_panic0, 1, 0},
     DEPTHS(PANIC_CASES)
+    {"sigjmp", "fault_recover", run_fault_recover, 1, 0},
     {"setjmp", "mt_panic_d1_1t", run_sj_panic_d1, 1, 1},
     {"setjmp", "mt_panic_d1_2t", run_sj_panic_d1, 1, 2},
     {0},

@@ -94,6 +94,29 @@ static NOINLINE void op_panic_defer(int d) {
     BENCH_CHECK(recovered == r0 + 1);
 }
 
+/* ---- 4. a recovered nil-pointer fault ---------------------------------------------- */
+
+static int *volatile nil_ptr;
+
+static NOINLINE void deref_nil(void) { bench_token += *nil_ptr; }
+
+static NOINLINE void op_fault_recover(void) {
+    long r0 = recovered;
+    go_frame {
+        go_defer(rec, &bench_token);
+        deref_nil();
+    }
+    BENCH_CHECK(recovered == r0 + 1);
+}
+
+static NOINLINE void run_fault_recover(long n) {
+    bool was = go_set_panic_on_fault(true);
+    long r0 = recovered;
+    for (long i = 0; i < n; i++) op_fault_recover();
+    BENCH_CHECK(recovered - r0 == n);
+    go_set_panic_on_fault(was);
+}
+
 BENCH_RUNNER(nodefer, 1, op_nodefer())
 BENCH_RUNNER(frame0, 0, op_frame0())
 BENCH_RUNNER(defer1, 1, op_defer1())
@@ -165,6 +188,7 @@ static const bench_case cases[] = {
     {NULL, "loop10000", run_loop10000, 10000, 0},
     {NULL, "panic0", run_panic0, 1, 0},
     DEPTHS(PANIC_CASES)
+    {NULL, "fault_recover", run_fault_recover, 1, 0},
     {NULL, "mt_panic_d1_1t", run_panic_d1, 1, 1},
     {NULL, "mt_panic_d1_2t", run_panic_d1, 1, 2},
     {0},

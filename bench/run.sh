@@ -149,6 +149,7 @@ function floor(c) {
   if (c ~ /^defer/) return "cleanup"
   if (c ~ /^loop/) return "stackrec"
   if (c ~ /^panic/) return "bsetjmp"
+  if (c == "fault_recover") return "sigjmp"
   return ""
 }
 function cell(x) { return x == "" ? "-" : x }
@@ -159,11 +160,6 @@ END {
   print "case,godefer,go,gccgo,c++,lua,floor,floor_impl,setjmp,godefer/go,godefer/gccgo,godefer/c++,godefer/lua,godefer/floor,godefer_Ir,floor_Ir,c++_Ir" > "/dev/stderr"
   for (i = 1; i <= ncases; i++) {
     c = order[i]; fl = floor(c); g = v[c, "godefer"]
-    if (c == "fault_recover") {
-      printf "%-17s %9s  (pending issue 4: go_set_panic_on_fault is not on this branch yet)\n", c, "pending"
-      print c ",pending issue 4,,,,,,,,,,,,,,," > "/dev/stderr"
-      continue
-    }
     if (g == "" && v[c, "go"] == "") continue
     f = fl == "" ? "" : v[c, fl]
     printf "%-17s %9s %9s %9s %9s %9s %9s %9s | %7s %7s %7s %7s %7s | %8s\n", c, cell(g), cell(v[c, "go"]), cell(v[c, "gccgo"]), cell(v[c, "c++"]), cell(v[c, "lua"]), cell(f), cell(v[c, "setjmp"]), ratio(g, v[c, "go"]), ratio(g, v[c, "gccgo"]), ratio(g, v[c, "c++"]), ratio(g, v[c, "lua"]), ratio(g, f), cell(ir[c, "godefer"])

@@ -194,6 +194,13 @@ func BenchmarkG(b *testing.B) {
 		}
 		checkRecovered(b, r0)
 	})
+	b.Run("fault_recover", func(b *testing.B) {
+		r0 := recovered
+		for i := 0; i < b.N; i++ {
+			opFaultRecover()
+		}
+		checkRecovered(b, r0)
+	})
 	for _, d := range depths {
 		d := d
 		b.Run(fmt.Sprintf("panic_d%d", d), func(b *testing.B) {
@@ -212,6 +219,18 @@ func BenchmarkG(b *testing.B) {
 			checkSink(b, s0, int64(d))
 		})
 	}
+}
+
+// A recovered nil-pointer fault: Go turns the SIGSEGV into a runtime error panic.
+var nilPtr *int64
+
+//go:noinline
+func derefNil() { sink += *nilPtr }
+
+//go:noinline
+func opFaultRecover() {
+	defer rec()
+	derefNil()
 }
 
 // Throughput of panic+recover at depth 1 on 1 and 2 threads: run with -cpu 1,2.
