@@ -322,8 +322,11 @@ void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
         for (int j = 0; j < k && nf < MAXF; j++) {
             sym *s = &buf[j];
             if (!s->inl) s->off += place - look;
+            /* Leading runtime frames are hidden, panic entries included (Go shows
+             * gopanic only once a frame was printed), but not Goexit: a deferred call
+             * that faults in Goexit's loop leaves runtime.Goexit as Go's first frame. */
             if (!started) {
-                if (is_runtime(s)) continue;
+                if (is_runtime(s) && !name_is(s, "go_goexit")) continue;
                 started = true;
             }
             if (is_thread_base(s)) {
