@@ -335,6 +335,12 @@ void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
             }
             if (is_runtime(s) && !is_panic_entry(s) && !name_is(s, "go_goexit")) continue;
             if (is_sanitizer(s)) continue;
+            /* The part of f that GCC's ipa-split outlined (f.part.N) is called by the
+             * rest of f: one Go frame. */
+            if (nf > 0 && fr[nf - 1].name && strstr(fr[nf - 1].name, ".part.") && s->name &&
+                base_len(s->name) == base_len(fr[nf - 1].name) &&
+                strncmp(s->name, fr[nf - 1].name, base_len(s->name)) == 0)
+                continue;
             fr[nf++] = *s;
             if (name_is(s, "main")) {
                 done = true;
