@@ -191,14 +191,31 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
  * go_recover() is never inlined, so that "directly" keeps its meaning. */
 #define go_recover()                                                                  \
     __extension__({                                                                   \
+        go__noinline_here_();                                                         \
+        go_any go__r_ = go__recover(__builtin_return_address(0));                     \
+        __asm__ volatile("" ::: "memory"); /* not a tail call: go__recover must */    \
+        go__r_;                            /* return into the deferred function */    \
+    })
+/* Makes the calling function impossible to inline.  Clang: a computed goto.  GCC: a
+ * variable-size alloca (of 0 bytes), because GCC 12 miscompiles __builtin_setjmp in a
+ * function where a computed goto is unreachable (a go_recover() after a go_panic() in a
+ * frame's block): a recovery re-entered the block. */
+#ifdef __clang__
+#define go__noinline_here_()                                                          \
+    do {                                                                              \
         __label__ go__rl_;                                                            \
-        void *volatile go__rt_ = &&go__rl_; /* computed goto: forbids inlining */     \
+        void *volatile go__rt_ = &&go__rl_;                                           \
         goto *go__rt_;                                                                \
     go__rl_:;                                                                         \
-        go_any go__rv_ = go__recover(__builtin_return_address(0));                    \
-        __asm__ volatile("" ::: "memory"); /* never a tail call: keep this frame */   \
-        go__rv_;                                                                      \
-    })
+    } while (0)
+#else
+#define go__noinline_here_()                                                          \
+    do {                                                                              \
+        volatile size_t go__z_ = 0;                                                   \
+        void *volatile go__p_ = __builtin_alloca(go__z_);                             \
+        (void)go__p_;                                                                 \
+    } while (0)
+#endif
 
 /* defer recover(): defers a call of recover itself, in the innermost go_frame.  As in Go,
  * it stops the current panic only when it runs as the frame is left (normally, or after a
