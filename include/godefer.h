@@ -192,10 +192,21 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
 #define go_recover()                                                                  \
     __extension__({                                                                   \
         go__noinline_here_();                                                         \
+        go__unique_here_();                                                           \
         go_any go__r_ = go__recover(__builtin_return_address(0));                     \
         __asm__ volatile("" ::: "memory"); /* not a tail call: go__recover must */    \
         go__r_;                            /* return into the deferred function */    \
     })
+/* Makes the calling function's code differ from any other function's: GCC's identical
+ * code folding would otherwise turn one of two identical recovering functions into a
+ * jump to the other, which then never recovers (it is not the deferred function). */
+#define go__unique_here_()                                                            \
+    do {                                                                              \
+        const char *volatile go__fn_ = __func__;                                      \
+        volatile int go__ln_ = __LINE__;                                              \
+        (void)go__fn_;                                                                \
+        (void)go__ln_;                                                                \
+    } while (0)
 /* Makes the calling function impossible to inline.  Clang: a computed goto.  GCC: a
  * variable-size alloca (of 0 bytes), because GCC 12 miscompiles __builtin_setjmp in a
  * function where a computed goto is unreachable (a go_recover() after a go_panic() in a

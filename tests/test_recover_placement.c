@@ -3,7 +3,8 @@
  * __builtin_setjmp in a function where a computed goto is unreachable, and go_recover's
  * former inlining barrier (a computed goto) made the recovery re-enter the frame's block
  * (found by the differential fuzzer against Go, seed 320).  A go_recover() in tail
- * position must recover (found while testing that fix). */
+ * position must recover (found while testing that fix), and so must two recovering
+ * functions that GCC's identical code folding could merge. */
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include <godefer.h>
 
@@ -72,6 +73,31 @@ static void test_recover_in_tail_position(void) {
     ASSERT_LOG("recovered");
 }
 
+/* Two recovering functions with the same code: GCC's identical code folding made the
+ * second a jump to the first, which is not the deferred function and did not recover
+ * (found porting Go's test/recover.go, test111). */
+static void recover_twin1(void *unused) {
+    (void)unused;
+    go_recover();
+}
+static void recover_twin2(void *unused) {
+    (void)unused;
+    go_recover();
+}
+
+static void test_identical_functions(void) {
+    go_frame {
+        go_defer(recover_twin1, NULL);
+        go_panic(go_str("one"));
+    }
+    go_frame {
+        go_defer(recover_twin2, NULL);
+        go_panic(go_str("two"));
+    }
+    tlog("both recovered");
+    ASSERT_LOG("both recovered");
+}
+
 /* The barrier still keeps a recovering function from being inlined into its caller. */
 static go_any helper_result;
 static void helper(void) { helper_result = go_recover(); }
@@ -94,5 +120,6 @@ static const harness_case cases[] = {{"dead_recover_in_block", test_dead_recover
                                      {"dead_recover_after_block", test_dead_recover_after_block},
                                      {"helper_not_inlined", test_helper_not_inlined},
                                      {"recover_in_tail_position", test_recover_in_tail_position},
+                                     {"identical_functions", test_identical_functions},
                                      {0}};
 int main(int argc, char **argv) { return harness_main(argc, argv, cases, NULL); }
