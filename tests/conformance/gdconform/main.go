@@ -76,8 +76,10 @@ func run(timeout time.Duration, bin string, args ...string) Outcome {
 // A pair's C file declares, in comments:
 //
 //	go2c: main.main.func1 = on_exit     the C function of a Go closure/method ("-": Go only)
+//	go-base: main.worker                 a goroutine's first function (main.main is known)
 //	known-failure: <why>                 the pair is expected to differ (a known bug)
 var (
+	baseRe  = regexp.MustCompile(`go-base:\s*(\S+)`)
 	go2cRe  = regexp.MustCompile(`go2c:\s*(\S+)\s*=\s*(\S+)`)
 	knownRe = regexp.MustCompile(`known-failure:\s*(.*)`)
 )
@@ -90,6 +92,9 @@ func readPairHeader(path string) (Mapping, string, error) {
 	m := Mapping{}
 	for _, s := range go2cRe.FindAllStringSubmatch(string(src), -1) {
 		m[s[1]] = s[2]
+	}
+	for _, s := range baseRe.FindAllStringSubmatch(string(src), -1) {
+		m["base:"+s[1]] = "1"
 	}
 	known := ""
 	if s := knownRe.FindStringSubmatch(string(src)); s != nil {

@@ -16,6 +16,7 @@ type Report struct {
 	Goroutine string   // "goroutine N [running]:" of the first goroutine block
 	Funcs     []string // function names of that block, innermost first
 	CreatedBy string   // "created by ..." of that block, if any
+	Cut       bool     // Funcs holds only the top of a longer trace (see ToCurrentGo)
 }
 
 func (r *Report) fatal() bool { return len(r.Head) > 0 && strings.HasPrefix(r.Head[0], "fatal error: ") }
@@ -119,7 +120,31 @@ func frameName(l string) string {
 //     dereferences all panic with the same error value).  The Goexit entries, which
 //     1.19 does not print, are placed from the trace: every listed panic but the newest
 //     has its "panic" frame on the stack, every Goexit its "runtime.Goexit" frame.
-func ToCurrentGo(r Report) Report {
+//
+// And a fifth, in traces: Go 1.19 walks at most 100 frames, hidden runtime frames
+// included (a panic running an open-coded defer hides two, a deferred call with
+// arguments a wrapper), and prints "...additional frames elided..." only if it printed
+// 100; Go 1.21+ counts printed frames and prints the top 50 and the bottom 50 of a
+// deeper stack.  A 1.19 trace was cut if it has the elision line or does not end at its
+// goroutine's first function: main.main, or one the program declares ("go-base: F").
+// Then only its top frames are known: Funcs keeps them (at most 50) and Cut is set; the
+// comparison checks that they are the top of godefer's trace.
+func ToCurrentGo(r Report, bases map[string]bool) Report {
+	r = panicsToCurrentGo(r)
+	n := len(r.Funcs)
+	if n > 0 && (r.Funcs[n-1] == "..." || (r.Funcs[n-1] != "main.main" && !bases[r.Funcs[n-1]])) { // (5)
+		if r.Funcs[n-1] == "..." {
+			n--
+		}
+		if n > 50 {
+			n = 50
+		}
+		r.Funcs, r.Cut = r.Funcs[:n], true
+	}
+	return r
+}
+
+func panicsToCurrentGo(r Report) Report {
 	if r.CreatedBy != "" {
 		r.CreatedBy = createdIn(r.CreatedBy) // (2)
 	}
@@ -321,7 +346,13 @@ func Compare(g, c Outcome, m Mapping) []string {
 	if g.Status != c.Status {
 		d = append(d, fmt.Sprintf("exit status: go %d, c %d", g.Status, c.Status))
 	}
-	gr, err := ToGodefer(ToCurrentGo(ParseReport(g.Stderr)), m)
+	bases := map[string]bool{}
+	for k := range m {
+		if strings.HasPrefix(k, "base:") {
+			bases[k[len("base:"):]] = true
+		}
+	}
+	gr, err := ToGodefer(ToCurrentGo(ParseReport(g.Stderr), bases), m)
 	if err != nil {
 		return append(d, err.Error())
 	}
@@ -338,7 +369,11 @@ func Compare(g, c Outcome, m Mapping) []string {
 	if gr.Goroutine != cr.Goroutine {
 		d = append(d, fmt.Sprintf("goroutine line: go %q, c %q", gr.Goroutine, cr.Goroutine))
 	}
-	gf, cf := strings.Join(leadingPanicsDropped(gr), " "), strings.Join(leadingPanicsDropped(cr), " ")
+	cfs := leadingPanicsDropped(cr)
+	if gr.Cut && len(cfs) > len(leadingPanicsDropped(gr)) {
+		cfs = cfs[:len(leadingPanicsDropped(gr))]
+	}
+	gf, cf := strings.Join(leadingPanicsDropped(gr), " "), strings.Join(cfs, " ")
 	if gf != cf {
 		d = append(d, fmt.Sprintf("trace functions differ:\n  go: %s\n  c:  %s", gf, cf))
 	}
