@@ -130,16 +130,17 @@ func frameName(l string) string {
 // Then only its top frames are known: Funcs keeps them (at most 50) and Cut is set; the
 // comparison checks that they are the top of godefer's trace.
 func ToCurrentGo(r Report, bases map[string]bool) Report {
-	r = panicsToCurrentGo(r)
 	n := len(r.Funcs)
-	if n > 0 && (r.Funcs[n-1] == "..." || (r.Funcs[n-1] != "main.main" && !bases[r.Funcs[n-1]])) { // (5)
+	r.Cut = n > 0 && (r.Funcs[n-1] == "..." || (r.Funcs[n-1] != "main.main" && !bases[r.Funcs[n-1]]))
+	r = panicsToCurrentGo(r)
+	if r.Cut { // (5)
 		if r.Funcs[n-1] == "..." {
 			n--
 		}
 		if n > 50 {
 			n = 50
 		}
-		r.Funcs, r.Cut = r.Funcs[:n], true
+		r.Funcs = r.Funcs[:n]
 	}
 	return r
 }
@@ -177,10 +178,10 @@ func panicsToCurrentGo(r Report) Report {
 			ps[i].text = "panic called with nil argument"
 		}
 	}
-	// The whole list, oldest first: Goexit entries where the trace has them.
+	// The whole list, oldest first: Goexit entries where the trace has them.  Go hides
+	// the panic frames above the first frame it prints: those are the newest panics.
 	chain := ps
-	var kinds []bool // goexit?, newest first, the reported panic included
-	kinds = append(kinds, false)
+	var kinds []bool // goexit?, newest first, without the hidden newest panics
 	elided := false
 	for _, f := range r.Funcs {
 		switch f {
@@ -192,13 +193,13 @@ func panicsToCurrentGo(r Report) Report {
 			elided = true
 		}
 	}
-	npanics := 0
+	hidden := len(ps)
 	for _, g := range kinds {
 		if !g {
-			npanics++
+			hidden--
 		}
 	}
-	if !elided && npanics == len(ps) {
+	if !elided && !r.Cut && hidden >= 1 {
 		chain = nil
 		k := 0
 		for i := len(kinds) - 1; i >= 0; i-- {
@@ -209,6 +210,7 @@ func panicsToCurrentGo(r Report) Report {
 				k++
 			}
 		}
+		chain = append(chain, ps[k:]...)
 	}
 	// Go 1.26's preprintpanics and printpanics on that list. (4)
 	n := len(chain)
