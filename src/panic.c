@@ -151,6 +151,7 @@ static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
         }
     }
     g->panic = q;
+    if (!q) g->sig.sig = 0; /* Go forgets the signal once no panic is left */
     abandon_to(g, rf);
     go__jump(rf->jb);
 }
@@ -165,6 +166,12 @@ void go__panic_with(go__g *g, go__panic *p) {
     p->link = g->panic;
     p->frame = p->top = g->head.frame;
     g->panic = p;
+    if (p->sig) {
+        g->sig.sig = p->sig;
+        g->sig.code = p->sigcode;
+        g->sig.addr = p->sigaddr;
+        g->sig.pc = p->sigpc;
+    }
     for (const go__rec *r; (r = go__next_defer(p));) {
         go__call_deferred(p, r);
         if (p->recovered) go__recovery(g, p);

@@ -195,19 +195,16 @@ void go__fatalpanic(go__g *g) {
     go__flush_stdio();
     go__out o = {.fd = 2};
     if (g->panic) printpanics(&o, g->panic);
-    for (const go__panic *p = g->panic; p; p = p->link) {
-        if (p->sig) {
-            go__out_str(&o, "[signal ");
-            go__out_str(&o, go__signame(p->sig));
-            go__out_str(&o, " code=");
-            go__out_hex(&o, (uintptr_t)p->sigcode);
-            go__out_str(&o, " addr=");
-            go__out_hex(&o, p->sigaddr);
-            go__out_str(&o, " pc=");
-            go__out_hex(&o, p->sigpc);
-            go__out_str(&o, "]\n");
-            break;
-        }
+    if (g->sig.sig) { /* Go's g.sig: the last signal panic's, even recovered */
+        go__out_str(&o, "[signal ");
+        go__out_str(&o, go__signame(g->sig.sig));
+        go__out_str(&o, " code=");
+        go__out_hex(&o, (uintptr_t)g->sig.code);
+        go__out_str(&o, " addr=");
+        go__out_hex(&o, g->sig.addr);
+        go__out_str(&o, " pc=");
+        go__out_hex(&o, g->sig.pc);
+        go__out_str(&o, "]\n");
     }
     go__print_goroutine_trace(&o);
     go__out_flush(&o);
