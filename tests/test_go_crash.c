@@ -409,6 +409,10 @@ static void TestPanicWhilePanicking(void) {
         ASSERT_INT(r->status, 2);
         ASSERT_CONTAINS(output(r), tests[i].want);
     }
+    /* The trace shows the method on top of the panic, and no godefer function (Go's
+     * runtime frames are hidden the same way once its runtime.* frames are dropped). */
+    child_result *r = run_child("ErrorPanic");
+    ASSERT_STR(trace_funcs(r), "exampleError_Error panic ErrorPanic harness_main main");
 }
 
 static const harness_case cases[] = {
