@@ -131,7 +131,11 @@ func frameName(l string) string {
 // comparison checks that they are the top of godefer's trace.
 func ToCurrentGo(r Report, bases map[string]bool) Report {
 	n := len(r.Funcs)
-	r.Cut = n > 0 && (r.Funcs[n-1] == "..." || (r.Funcs[n-1] != "main.main" && !bases[r.Funcs[n-1]]))
+	last := n - 1 // a fatal error's trace goes on into the runtime: skip it
+	for r.fatal() && last > 0 && strings.HasPrefix(r.Funcs[last], "runtime.") && r.Funcs[last] != "runtime.Goexit" {
+		last--
+	}
+	r.Cut = n > 0 && (r.Funcs[n-1] == "..." || (r.Funcs[last] != "main.main" && !bases[r.Funcs[last]]))
 	r = panicsToCurrentGo(r)
 	if r.Cut { // (5)
 		if r.Funcs[n-1] == "..." {
