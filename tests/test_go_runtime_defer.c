@@ -400,7 +400,7 @@ static void TestIssue43921(void) {
 
 /* ---- TestIssue43920 ---------------------------------------------------------------------- */
 struct step_args {
-    int *steps;
+    volatile int *steps;
     int want;
 };
 static void step(struct step_args *a) {
@@ -436,14 +436,14 @@ static void TestIssue43920_func2(void *u) {
         go_defer_val(panic_int, 3);
     }
 }
-static void TestIssue43920_func3(int *steps) {
+static void TestIssue43920_func3(volatile int *steps) {
     go_frame {
         go_defer_val(step, ((struct step_args){steps, 1}));
         go_panic(go_int(1));
     }
 }
 static void TestIssue43920(void) {
-    int steps = 0;
+    volatile int steps = 0; /* changed in the block, read after a recovery */
     go_frame {
         go_defer(TestIssue43920_func1, NULL);
         go_defer(TestIssue43920_func2, NULL);
@@ -453,7 +453,7 @@ static void TestIssue43920(void) {
 }
 
 /* ---- TestIssue43941 ---------------------------------------------------------------------- */
-static void TestIssue43941_func1(int *steps) {
+static void TestIssue43941_func1(volatile int *steps) {
     step(&(struct step_args){steps, 14});
     expect(4, go_recover());
 }
@@ -480,7 +480,7 @@ static void TestIssue43941_func2_1(void) {
         go_defer_val(panic_int, 1);
     }
 }
-static void TestIssue43941_func2(int *steps) {
+static void TestIssue43941_func2(volatile int *steps) {
     go_frame {
         TestIssue43941_func2_1();
         go_defer(empty, NULL);
@@ -490,13 +490,13 @@ static void TestIssue43941_func2(int *steps) {
         step(&(struct step_args){steps, 8});
     }
 }
-static void TestIssue43941_func3_1(int *steps) {
+static void TestIssue43941_func3_1(volatile int *steps) {
     go_frame {
         go_defer_val(step, ((struct step_args){steps, 11}));
         go_panic(go_int(4));
     }
 }
-static void TestIssue43941_func3(int *steps) {
+static void TestIssue43941_func3(volatile int *steps) {
     go_frame {
         go_defer_val(step, ((struct step_args){steps, 13}));
         go_defer_val(step, ((struct step_args){steps, 12}));
@@ -510,7 +510,7 @@ static void TestIssue43941_func3(int *steps) {
     }
 }
 static void TestIssue43941(void) {
-    int steps = 7;
+    volatile int steps = 7; /* changed in the block, read after a recovery */
     go_frame {
         go_defer(TestIssue43941_func1, &steps);
         TestIssue43941_func2(&steps);

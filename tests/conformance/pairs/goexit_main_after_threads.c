@@ -6,6 +6,7 @@ static void *F(void *arg) {
     int n = (int)(intptr_t)arg;
     volatile int s = 0;
     for (int i = 0; i < n; i++) s += i;
+    (void)s;
     return NULL;
 }
 
