@@ -354,7 +354,20 @@ WANT_PREFIX(RecursivePanic3, "panic: first panic\n\n")
 WANT_PREFIX(RecursivePanic4, "panic: first panic [recovered]\n\tpanic: second panic\n")
 WANT_PREFIX(RecursivePanic5, "first panic\nsecond panic\npanic: third panic\n")
 WANT_PREFIX(PanicAfterGoexit, "panic: hello")
+/* Under ThreadSanitizer, whose background thread never ends, a process whose main thread
+ * called Goexit while another thread ran never runs out of threads (docs/differences.md):
+ * the two tests of that shape say so and check nothing there. */
+#ifdef GO__TSAN
+#define TSAN_SKIP(name)                                                                      \
+    static void Test##name(void) {                                                           \
+        printf("# skip " #name ": main's Goexit with another thread, under ThreadSanitizer\n"); \
+    }
+TSAN_SKIP(GoexitInPanic)
+TSAN_SKIP(GoexitDeadlock)
+#else
 WANT_PREFIX(GoexitInPanic, "fatal error: no goroutines (main called runtime.Goexit) - deadlock!")
+WANT_CONTAINS(TestGoexitDeadlock, GoexitDeadlock, "no goroutines (main called runtime.Goexit) - deadlock!")
+#endif
 WANT_PREFIX(RecoveredPanicAfterGoexit,
             "fatal error: no goroutines (main called runtime.Goexit) - deadlock!")
 WANT_PREFIX(RecoverBeforePanicAfterGoexit,
@@ -362,7 +375,6 @@ WANT_PREFIX(RecoverBeforePanicAfterGoexit,
 WANT_PREFIX(RecoverBeforePanicAfterGoexit2,
             "fatal error: no goroutines (main called runtime.Goexit) - deadlock!")
 WANT_PREFIX(MainGoroutineID, "panic: test\n\ngoroutine 1 [running]:\n")
-WANT_CONTAINS(TestGoexitDeadlock, GoexitDeadlock, "no goroutines (main called runtime.Goexit) - deadlock!")
 WANT_CONTAINS(TestPanicLoop, PanicLoop, "panic while printing panic value")
 
 static void TestPanicTraceback(void) {
