@@ -33,6 +33,7 @@ static void print_recover_func1(void *u) {
     go_any r = go_recover();
     go_fprint(stdout, r);
     printf("\n");
+    go_any_release(r); /* a go_panicf value owns its text (Go's GC frees it) */
 }
 static void RecursivePanic_func1_1(void *u) {
     (void)u;

@@ -8,8 +8,10 @@ typedef struct {
 
 static void show(void *u) {
     (void)u;
-    go_fprint(stdout, go_recover());
+    go_any r = go_recover();
+    go_fprint(stdout, r);
     printf("\n");
+    go_any_release(r); /* the go_panicf text (Go's GC frees it) */
 }
 static void wrap(void *u) {
     (void)u;
