@@ -207,11 +207,12 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
         (void)go__fn_;                                                                \
         (void)go__ln_;                                                                \
     } while (0)
-/* Makes the calling function impossible to inline.  Clang: a computed goto.  GCC: a
- * variable-size alloca (of 0 bytes), because GCC 12 miscompiles __builtin_setjmp in a
- * function where a computed goto is unreachable (a go_recover() after a go_panic() in a
- * frame's block): a recovery re-entered the block. */
-#ifdef __clang__
+/* Makes the calling function impossible to inline: a computed goto.  Known failure: GCC
+ * 12 miscompiles __builtin_setjmp in a function where a computed goto is unreachable (a
+ * go_recover() the optimizer proves unreachable, e.g. after a call that always panics, in
+ * a function holding a go_frame): a recovery re-enters the frame's block
+ * (tests/test_recover_placement.c).  The alternatives tried (a variable-size alloca,
+ * __builtin_apply_args) avoid that but broke recoveries in tests/test_fastpath.c. */
 #define go__noinline_here_()                                                          \
     do {                                                                              \
         __label__ go__rl_;                                                            \
@@ -219,14 +220,6 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
         goto *go__rt_;                                                                \
     go__rl_:;                                                                         \
     } while (0)
-#else
-#define go__noinline_here_()                                                          \
-    do {                                                                              \
-        volatile size_t go__z_ = 0;                                                   \
-        void *volatile go__p_ = __builtin_alloca(go__z_);                             \
-        (void)go__p_;                                                                 \
-    } while (0)
-#endif
 
 /* defer recover(): defers a call of recover itself, in the innermost go_frame.  As in Go,
  * it stops the current panic only when it runs as the frame is left (normally, or after a

@@ -10,7 +10,7 @@ static void set_two(int *x) {
 }
 
 static int f(void) {
-    int x = 1, result;
+    int x = 1, result = 0;
     go_frame {
         go_defer(set_two, &x);
         result = x; /* return x */
