@@ -383,6 +383,7 @@ static void TestPanicTraceback(void) {
     ASSERT_INT(r->status, 2);
     ASSERT_PREFIX(output(r), "panic: hello\n\tpanic: panic pt2\n\tpanic: panic pt1\n");
     /* Check functions in the traceback, in order (Go's names mapped to the C ones). */
+#ifdef GODEFER_TEST_SYMBOLS /* function names need libdw */
     const char *fns[] = {"pt1_func1", "panic", "pt2_func1", "panic", "pt2", "pt1"};
     const char *out = output(r);
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
@@ -395,6 +396,7 @@ static void TestPanicTraceback(void) {
         }
         out = at + strlen(pat);
     }
+#endif
 }
 
 static void TestDoublePanic(void) {
@@ -425,7 +427,7 @@ static void TestPanicWhilePanicking(void) {
     /* The trace shows the method on top of the panic, and no godefer function (Go's
      * runtime frames are hidden the same way once its runtime.* frames are dropped). */
     child_result *r = run_child("ErrorPanic");
-    ASSERT_STR(trace_funcs(r), "exampleError_Error panic ErrorPanic harness_main main");
+    IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "exampleError_Error panic ErrorPanic harness_main main"));
 }
 
 static const harness_case cases[] = {
