@@ -28,41 +28,44 @@ demo: all
 
 # Every tier: GCC (optimized, with per-site thunks), GCC -O0 (cast path), Clang,
 # ASan+UBSan, TSan, Valgrind, without libdw/libunwind, and an installed-package build.
+# The comparison with real Go (tests/conformance: paired corpus, fuzzer seeds) must run
+# in test-gcc, runs with fewer fuzzer seeds in test-gcc-O0 and test-clang when go is
+# installed, and not in the sanitizer, valgrind and no-deps tiers.
 test: test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-nodeps test-install
 	@echo "all test tiers passed"
 
 test-gcc:
-	$(call configure,gcc,gcc,)
+	$(call configure,gcc,gcc,-DGODEFER_CONFORMANCE=ON)
 	$(call build,gcc)
 	$(call ctest,gcc,)
 
 test-gcc-O0:
-	$(call configure,gcc-O0,gcc,-DCMAKE_BUILD_TYPE=Debug)
+	$(call configure,gcc-O0,gcc,-DCMAKE_BUILD_TYPE=Debug -DGODEFER_FUZZ_SEEDS=1-100)
 	$(call build,gcc-O0)
 	$(call ctest,gcc-O0,)
 
 test-clang:
-	$(call configure,clang,clang,)
+	$(call configure,clang,clang,-DGODEFER_FUZZ_SEEDS=1-100)
 	$(call build,clang)
 	$(call ctest,clang,)
 
 test-asan:
-	$(call configure,asan,gcc,-DGODEFER_SANITIZE=address$(,)undefined -DGODEFER_BENCH=OFF)
+	$(call configure,asan,gcc,-DGODEFER_SANITIZE=address$(,)undefined -DGODEFER_BENCH=OFF -DGODEFER_CONFORMANCE=OFF)
 	$(call build,asan)
 	ASAN_OPTIONS=detect_leaks=1 $(call ctest,asan,)
 
 test-tsan:
-	$(call configure,tsan,clang,-DGODEFER_SANITIZE=thread -DGODEFER_BENCH=OFF)
+	$(call configure,tsan,clang,-DGODEFER_SANITIZE=thread -DGODEFER_BENCH=OFF -DGODEFER_CONFORMANCE=OFF)
 	$(call build,tsan)
 	TSAN_OPTIONS=halt_on_error=1 $(call ctest,tsan,)
 
 test-valgrind:
-	$(call configure,valgrind,gcc,-DGODEFER_VALGRIND=ON -DGODEFER_BENCH=OFF)
+	$(call configure,valgrind,gcc,-DGODEFER_VALGRIND=ON -DGODEFER_BENCH=OFF -DGODEFER_CONFORMANCE=OFF)
 	$(call build,valgrind)
 	$(call ctest,valgrind,-E compile_fail)
 
 test-nodeps:
-	$(call configure,nodeps,gcc,-DGODEFER_LIBDW=OFF -DGODEFER_LIBUNWIND=OFF -DGODEFER_BENCH=OFF)
+	$(call configure,nodeps,gcc,-DGODEFER_LIBDW=OFF -DGODEFER_LIBUNWIND=OFF -DGODEFER_BENCH=OFF -DGODEFER_CONFORMANCE=OFF)
 	$(call build,nodeps)
 	$(call ctest,nodeps,)
 

@@ -191,14 +191,35 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
  * go_recover() is never inlined, so that "directly" keeps its meaning. */
 #define go_recover()                                                                  \
     __extension__({                                                                   \
+        go__noinline_here_();                                                         \
+        go__unique_here_();                                                           \
+        go_any go__r_ = go__recover(__builtin_return_address(0));                     \
+        __asm__ volatile("" ::: "memory"); /* not a tail call: go__recover must */    \
+        go__r_;                            /* return into the deferred function */    \
+    })
+/* Makes the calling function's code differ from any other function's: GCC's identical
+ * code folding would otherwise turn one of two identical recovering functions into a
+ * jump to the other, which then never recovers (it is not the deferred function). */
+#define go__unique_here_()                                                            \
+    do {                                                                              \
+        const char *volatile go__fn_ = __func__;                                      \
+        volatile int go__ln_ = __LINE__;                                              \
+        (void)go__fn_;                                                                \
+        (void)go__ln_;                                                                \
+    } while (0)
+/* Makes the calling function impossible to inline: a computed goto.  Known failure: GCC
+ * 12 miscompiles __builtin_setjmp in a function where a computed goto is unreachable (a
+ * go_recover() the optimizer proves unreachable, e.g. after a call that always panics, in
+ * a function holding a go_frame): a recovery re-enters the frame's block
+ * (tests/test_recover_placement.c).  The alternatives tried (a variable-size alloca,
+ * __builtin_apply_args) avoid that but broke recoveries in tests/test_fastpath.c. */
+#define go__noinline_here_()                                                          \
+    do {                                                                              \
         __label__ go__rl_;                                                            \
-        void *volatile go__rt_ = &&go__rl_; /* computed goto: forbids inlining */     \
+        void *volatile go__rt_ = &&go__rl_;                                           \
         goto *go__rt_;                                                                \
     go__rl_:;                                                                         \
-        go_any go__rv_ = go__recover(__builtin_return_address(0));                    \
-        __asm__ volatile("" ::: "memory"); /* never a tail call: keep this frame */   \
-        go__rv_;                                                                      \
-    })
+    } while (0)
 
 /* defer recover(): defers a call of recover itself, in the innermost go_frame.  As in Go,
  * it stops the current panic only when it runs as the frame is left (normally, or after a

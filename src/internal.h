@@ -59,6 +59,12 @@ typedef struct go__g {
     int64_t goid;
     go__chunk *pool;        /* free chunks */
     unsigned npool;
+    struct {                /* the last signal panic's, while any panic is in progress:
+                             * Go's report shows its [signal] line even once it was
+                             * recovered, until no panic is left (Go's g.sig) */
+        int sig, code;
+        uintptr_t addr, pc;
+    } sig;
     bool exiting;           /* Goexit finished: frames left behind are gone */
     bool printing;          /* preprintpanics is calling Error/String methods */
     /* signals (signal.c) */

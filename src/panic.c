@@ -128,7 +128,7 @@ void go__recover_deferred(const go__rec *r) {
 /* ---- recovery ---------------------------------------------------------------------- */
 
 /* Frames above target are abandoned: their deferred calls have all run. */
-static void abandon_to(go__g *g, go__frame *target) {
+static void go__abandon_to(go__g *g, go__frame *target) {
     for (go__frame *f = g->head.frame; f != target; f = f->link) {
         if (!f) go__throw("bad recovery: the recovering frame is not on the defer chain");
         go__release_frame(g, f);
@@ -146,12 +146,13 @@ static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
     for (; q && (uintptr_t)q < (uintptr_t)rf; q = q->link) {
         if (q->goexit) {
             g->panic = q;
-            abandon_to(g, q->top);
+            go__abandon_to(g, q->top);
             go__jump(q->resume);
         }
     }
     g->panic = q;
-    abandon_to(g, rf);
+    if (!q) g->sig.sig = 0; /* Go forgets the signal once no panic is left */
+    go__abandon_to(g, rf);
     go__jump(rf->jb);
 }
 
@@ -165,6 +166,12 @@ void go__panic_with(go__g *g, go__panic *p) {
     p->link = g->panic;
     p->frame = p->top = g->head.frame;
     g->panic = p;
+    if (p->sig) {
+        g->sig.sig = p->sig;
+        g->sig.code = p->sigcode;
+        g->sig.addr = p->sigaddr;
+        g->sig.pc = p->sigpc;
+    }
     for (const go__rec *r; (r = go__next_defer(p));) {
         go__call_deferred(p, r);
         if (p->recovered) go__recovery(g, p);

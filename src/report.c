@@ -147,7 +147,7 @@ static void go__preprint_guard(void *unused) {
 
 /* Go's preprintpanics: Error and String methods run now, before the world stops; a panic
  * that re-panics the identical value marks the older one "repanicked" (Go 1.25+). */
-static void preprintpanics(go__g *g) {
+static void go__preprintpanics(go__g *g) {
     g->printing = true;
     go_frame {
         go_defer(go__preprint_guard, NULL);
@@ -163,9 +163,9 @@ static void preprintpanics(go__g *g) {
     g->printing = false;
 }
 
-static void printpanics(go__out *o, const go__panic *p) {
+static void go__printpanics(go__out *o, const go__panic *p) {
     if (p->link) {
-        printpanics(o, p->link);
+        go__printpanics(o, p->link);
         if (p->link->repanicked) return;
         if (!p->link->goexit) go__out_str(o, "\t");
     }
@@ -190,24 +190,21 @@ const char *go__signame(int sig) {
 }
 
 void go__fatalpanic(go__g *g) {
-    preprintpanics(g);
+    go__preprintpanics(g);
     go__start_dying();
     go__flush_stdio();
     go__out o = {.fd = 2};
-    if (g->panic) printpanics(&o, g->panic);
-    for (const go__panic *p = g->panic; p; p = p->link) {
-        if (p->sig) {
-            go__out_str(&o, "[signal ");
-            go__out_str(&o, go__signame(p->sig));
-            go__out_str(&o, " code=");
-            go__out_hex(&o, (uintptr_t)p->sigcode);
-            go__out_str(&o, " addr=");
-            go__out_hex(&o, p->sigaddr);
-            go__out_str(&o, " pc=");
-            go__out_hex(&o, p->sigpc);
-            go__out_str(&o, "]\n");
-            break;
-        }
+    if (g->panic) go__printpanics(&o, g->panic);
+    if (g->sig.sig) { /* Go's g.sig: the last signal panic's, even recovered */
+        go__out_str(&o, "[signal ");
+        go__out_str(&o, go__signame(g->sig.sig));
+        go__out_str(&o, " code=");
+        go__out_hex(&o, (uintptr_t)g->sig.code);
+        go__out_str(&o, " addr=");
+        go__out_hex(&o, g->sig.addr);
+        go__out_str(&o, " pc=");
+        go__out_hex(&o, g->sig.pc);
+        go__out_str(&o, "]\n");
     }
     go__print_goroutine_trace(&o);
     go__out_flush(&o);

@@ -124,6 +124,20 @@ static Dwarf_Die *find_cu(Dwfl_Module *m, Dwarf_Addr pc, Dwarf_Addr *bias, Dwarf
     return NULL;
 }
 
+/* GCC's partial inlining (ipa-split) leaves a function "inlined into itself", called
+ * from its own declaration line: that is one frame, not two. */
+static bool split_part(Dwarf_Die *scopes, int ns, int i, const char *iname) {
+    for (int j = i + 1; j < ns; j++) {
+        int tag = dwarf_tag(&scopes[j]);
+        if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram) continue;
+        const char *oname = die_name(&scopes[j]);
+        int dl = 0;
+        return iname && oname && strcmp(iname, oname) == 0 &&
+               dwarf_decl_line(&scopes[j], &dl) == 0 && dl != 0 && call_line(&scopes[i]) == dl;
+    }
+    return false;
+}
+
 static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
     memset(out, 0, sizeof *out);
     Dwfl_Module *m = d ? dwfl_addrmodule(d, pc) : NULL;
@@ -163,7 +177,9 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
             int tag = dwarf_tag(&scopes[i]);
             if (tag == DW_TAG_subprogram) break;
             if (tag != DW_TAG_inlined_subroutine) continue;
-            out[k].name = die_name(&scopes[i]);
+            const char *iname = die_name(&scopes[i]);
+            if (split_part(scopes, ns, i, iname)) continue;
+            out[k].name = iname;
             out[k].file = file;
             out[k].line = line;
             out[k].module = out->module;
@@ -306,8 +322,11 @@ void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
         for (int j = 0; j < k && nf < MAXF; j++) {
             sym *s = &buf[j];
             if (!s->inl) s->off += place - look;
+            /* Leading runtime frames are hidden, panic entries included (Go shows
+             * gopanic only once a frame was printed), but not Goexit: a deferred call
+             * that faults in Goexit's loop leaves runtime.Goexit as Go's first frame. */
             if (!started) {
-                if (is_runtime(s)) continue;
+                if (is_runtime(s) && !name_is(s, "go_goexit")) continue;
                 started = true;
             }
             if (is_thread_base(s)) {
@@ -316,6 +335,12 @@ void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
             }
             if (is_runtime(s) && !is_panic_entry(s) && !name_is(s, "go_goexit")) continue;
             if (is_sanitizer(s)) continue;
+            /* The part of f that GCC's ipa-split outlined (f.part.N) is called by the
+             * rest of f: one Go frame. */
+            if (nf > 0 && fr[nf - 1].name && strstr(fr[nf - 1].name, ".part.") && s->name &&
+                base_len(s->name) == base_len(fr[nf - 1].name) &&
+                strncmp(s->name, fr[nf - 1].name, base_len(s->name)) == 0)
+                continue;
             fr[nf++] = *s;
             if (name_is(s, "main")) {
                 done = true;

@@ -1,0 +1,6 @@
+// Report of a bool panic value.
+package main
+
+func main() {
+	panic(false)
+}

@@ -1,0 +1,5 @@
+/* panic(nil): Go 1.21+ panics with a *runtime.PanicNilError ("panic called with nil
+ * argument"); the report shows its text. */
+#include "pair.h"
+
+int main(void) { go_panic(go_nil()); }
