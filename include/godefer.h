@@ -207,12 +207,13 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
         (void)go__fn_;                                                                \
         (void)go__ln_;                                                                \
     } while (0)
-/* Makes the calling function impossible to inline: a computed goto.  Known failure: GCC
- * 12 miscompiles __builtin_setjmp in a function where a computed goto is unreachable (a
- * go_recover() the optimizer proves unreachable, e.g. after a call that always panics, in
- * a function holding a go_frame): a recovery re-enters the frame's block
- * (tests/test_recover_placement.c).  The alternatives tried (a variable-size alloca,
- * __builtin_apply_args) avoid that but broke recoveries in tests/test_fastpath.c. */
+/* Makes the calling function impossible to inline.  Clang: a computed goto.  GCC: a
+ * __builtin_setjmp that never runs (GCC inlines no function that calls it).  With GCC the
+ * barrier must not take a label's address: GCC 12 miscompiles __builtin_setjmp (every
+ * go_frame's recovery point) in a function that holds an address-taken label, whether a
+ * computed goto that became unreachable (tests/test_recover_placement.c) or a label
+ * address stored elsewhere (tests/test_fastpath.c, recover_legality). */
+#if defined(__clang__)
 #define go__noinline_here_()                                                          \
     do {                                                                              \
         __label__ go__rl_;                                                            \
@@ -220,22 +221,27 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
         goto *go__rt_;                                                                \
     go__rl_:;                                                                         \
     } while (0)
+#else
+#define go__noinline_here_()                                                          \
+    do {                                                                              \
+        volatile int go__never_ = 0;                                                  \
+        if (go__never_) {                                                             \
+            void *go__nb_[5];                                                         \
+            if (__builtin_setjmp(go__nb_)) go__never_ = 0;                            \
+        }                                                                             \
+    } while (0)
+#endif
 
 /* defer recover(): defers a call of recover itself, in the innermost go_frame.  As in Go,
  * it stops the current panic only when it runs as the frame is left (normally, or after a
  * recovery) and the function holding the frame was called directly by that panic's
- * deferred-call loop; run by a panic itself it does nothing.  So
+ * deferred-call loop; run by a panic itself it does nothing.  (The record keeps an address
+ * inside the deferring function and that function's return address.)  So
  *     static void d(void *u) { go_frame { go_defer_recover(); } }   recovers, while
  *     go_frame { go_defer_recover(); go_panic(v); }                 does not. */
 #define go_defer_recover()                                                            \
-    __extension__({                                                                   \
-        __label__ go__dl_;                                                            \
-        void *volatile go__dt_ = &&go__dl_; /* computed goto: forbids inlining */     \
-        goto *go__dt_;                                                                \
-    go__dl_:                                                                          \
-        go__push(&go__f_, go__recover_deferred, (void (*)(void))(uintptr_t)go__dt_,   \
-                 __builtin_return_address(0));                                        \
-    })
+    go__push(&go__f_, go__recover_deferred, (void (*)(void))(uintptr_t)go__pc_here(),    \
+             __builtin_return_address(0))
 
 /* runtime.Goexit(): runs every pending deferred call of the calling goroutine, then ends
  * the thread (pthread_exit).  Recover returns nil while it runs, and it cannot be
@@ -425,6 +431,7 @@ GO_API void *go__blob(go__frame *f, size_t size, size_t align);
 GO_API GO__NORETURN void go__panic_nilfunc(const go__rec *r);
 GO_API go_any go__recover(void *retaddr);
 GO_API void go__recover_deferred(const struct go__rec *r);
+GO_API void *go__pc_here(void); /* an address in the calling function */
 
 GO__INLINE go__frame *go__enter(go__frame *f) {
     struct go__ghead *g = go__curg;
@@ -437,6 +444,11 @@ GO__INLINE go__frame *go__enter(go__frame *f) {
 
 GO__INLINE void go__push(go__frame *f, void (*call)(const go__rec *), void (*fn)(void),
                          void *arg) {
+    /* GCC 12's basic-block vectorizer may build the {call, fn} pair of constant addresses
+     * in the abnormal dispatcher block of a function with __builtin_setjmp, where it never
+     * runs, and store garbage (tests/test_fastpath.c, recover_legality): keep them opaque
+     * here, where they are stored. */
+    __asm__("" : "+r"(call), "+r"(fn));
     if (__builtin_expect(f->n < GO__NSLOT, 1)) {
         go__rec *r = &f->slot[f->n++];
         r->call = call;

@@ -115,6 +115,9 @@ go_any go__recover(void *ra) {
     return p->arg;
 }
 
+/* A code address inside the caller: its return address (go_defer_recover). */
+__attribute__((noinline)) void *go__pc_here(void) { return __builtin_return_address(0); }
+
 /* A deferred recover (go_defer_recover): r->fn holds an address inside the function D
  * whose frame deferred it, r->arg D's return address.  It recovers the current panic if
  * the panic's loop is running D itself, and not this record. */
