@@ -427,6 +427,7 @@ static void TestPanicWhilePanicking(void) {
     /* The trace shows the method on top of the panic, and no godefer function (Go's
      * runtime frames are hidden the same way once its runtime.* frames are dropped). */
     child_result *r = run_child("ErrorPanic");
+    ASSERT_INT(r->status, 2);
     IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "exampleError_Error panic ErrorPanic harness_main main"));
 }
 
