@@ -21,7 +21,8 @@ all:
 	$(call configure,gcc,gcc,)
 	$(call build,gcc)
 
-demo: all
+demo:
+	@$(call configure,gcc,gcc,) && $(call build,gcc) >$(B)/demo-build.log 2>&1 || { cat $(B)/demo-build.log; exit 1; }
 	@for e in $(B)/gcc/examples/ex_*; do \
 	  echo "=== $$(basename $$e)"; $$e; echo "[exit status $$?]"; echo; \
 	done
