@@ -15,7 +15,8 @@ build = cmake --build $(B)/$(1) -j $(JOBS)
 ctest = ctest --test-dir $(B)/$(1) --output-on-failure -j $(JOBS) $(2)
 
 .PHONY: all demo test install bench fuzz clean \
-        test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-nodeps test-install
+        test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-nodeps test-aarch64 \
+        test-install
 
 all:
 	$(call configure,gcc,gcc,)
@@ -28,11 +29,12 @@ demo:
 	done
 
 # Every tier: GCC (optimized, with per-site thunks), GCC -O0 (cast path), Clang,
-# ASan+UBSan, TSan, Valgrind, without libdw/libunwind, and an installed-package build.
+# ASan+UBSan, TSan, Valgrind, without libdw/libunwind, aarch64 (cross-built, run under
+# qemu-user), and an installed-package build.
 # The comparison with real Go (tests/conformance: paired corpus, fuzzer seeds) must run
 # in test-gcc, runs with fewer fuzzer seeds in test-gcc-O0 and test-clang when go is
 # installed, and not in the sanitizer, valgrind and no-deps tiers.
-test: test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-nodeps test-install
+test: test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-nodeps test-aarch64 test-install
 	@echo "all test tiers passed"
 
 test-gcc:
@@ -69,6 +71,16 @@ test-nodeps:
 	$(call configure,nodeps,gcc,-DGODEFER_LIBDW=OFF -DGODEFER_LIBUNWIND=OFF -DGODEFER_BENCH=OFF -DGODEFER_CONFORMANCE=OFF)
 	$(call build,nodeps)
 	$(call ctest,nodeps,)
+
+# aarch64: everything is cross-compiled with -Werror; the test programs that need no child
+# processes run under qemu-user (it cannot exec the children the others start).
+AARCH64_RUN := test_defer|test_recover|test_values|test_recover23|test_recover_placement|test_go_recover|test_go_recover1|test_go_runtime_defer|compile_fail
+test-aarch64:
+	$(call configure,aarch64,aarch64-linux-gnu-gcc,-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64 \
+	  -DCMAKE_CROSSCOMPILING_EMULATOR="qemu-aarch64;-L;/usr/aarch64-linux-gnu" \
+	  -DGODEFER_LIBDW=OFF -DGODEFER_LIBUNWIND=OFF -DGODEFER_BENCH=OFF -DGODEFER_CONFORMANCE=OFF)
+	$(call build,aarch64)
+	$(call ctest,aarch64,-R '^($(AARCH64_RUN))')
 
 # Install into a scratch prefix, then build an example against pkg-config and CMake.
 test-install:

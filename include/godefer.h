@@ -56,6 +56,12 @@
 #else
 #include <setjmp.h>
 #define go__ginit go__ginit_setjmp
+/* With _setjmp in every frame, GCC's -Wclobbered (part of -Wextra) flags variables that
+ * merely live across a frame; the real rule is the volatile rule above, and the warning's
+ * false positives would make -Werror builds unusable, so it is off where godefer.h is. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wclobbered"
+#endif
 #endif
 
 #ifdef __cplusplus
