@@ -105,28 +105,21 @@ static void go__print_goroutine_trace(go__out *o) {
     go__print_trace(pcs, n, go__out_emit, o);
 }
 
-void go__fatal_notrace(const char *msg) {
+/* Go's throw: "fatal error: msg", the goroutine's trace if asked, status 2. */
+static GO__NORETURN void go__fatal(const char *msg, bool trace) {
     go__start_dying();
     go__flush_stdio();
     go__out o = {.fd = 2};
     go__out_str(&o, "fatal error: ");
     go__out_str(&o, msg);
     go__out_str(&o, "\n");
+    if (trace) go__print_goroutine_trace(&o);
     go__out_flush(&o);
     _exit(2);
 }
 
-void go__throw(const char *msg) {
-    go__start_dying();
-    go__flush_stdio();
-    go__out o = {.fd = 2};
-    go__out_str(&o, "fatal error: ");
-    go__out_str(&o, msg);
-    go__out_str(&o, "\n");
-    go__print_goroutine_trace(&o);
-    go__out_flush(&o);
-    _exit(2);
-}
+void go__fatal_notrace(const char *msg) { go__fatal(msg, false); }
+void go__throw(const char *msg) { go__fatal(msg, true); }
 
 /* ---- panics ------------------------------------------------------------------------ */
 
