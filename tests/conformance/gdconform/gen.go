@@ -71,7 +71,7 @@ func tryGen(r *rand.Rand, seed int64) *Prog {
 		n := 1 + r.Intn(5)
 		// Go's defer func() { defer recover(); ... }(): a function that starts with a
 		// deferred recover, which recovers when it was called by a panic and returns.
-		// (3% of the programs recover so, 11% with a recover() called directly.)
+		// (3% of the programs recover so, about 10% with a recover() called directly.)
 		if r.Intn(5) == 0 {
 			p.Funcs[i].Body = append(p.Funcs[i].Body, stmt{Kind: sDeferRecover, ID: id, Cond: -1})
 			id++
