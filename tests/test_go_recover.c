@@ -1,7 +1,7 @@
 /* Go's test/recover.go (Go 1.19), ported case by case.  Each Go function testN is the
  * case recover_testN; Go's die() is a test failure.  Not ported (docs/conformance.md):
- * test2 and test4 (`defer recover()`: no C form), the reflect tests (test9reflect1 ...
- * test14reflect2, test15, test16).  Closures become named C functions; an interface
+ * the reflect tests (test9reflect1 ... test14reflect2, test15, test16).  `defer recover()`
+ * (test2, test4) is go_defer_recover().  Closures become named C functions; an interface
  * method call `defer i.M()` becomes a deferred call through a method table, with the
  * receiver copied by go_defer_val when Go copies it (value receivers). */
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -88,6 +88,17 @@ static void recover_test1WithClosures(void) {
     }
 }
 
+/* Recover only sees the panic argument if it is called from a deferred call: not from a
+ * call within a deferred call (too late), nor when it *is* the deferred call (too early).
+ * If the deferred recover took the panic, mustRecover would find none. */
+static void recover_test2(void) {
+    go_frame {
+        go_defer_val(mustRecover, 2);
+        go_defer_recover(); /* should be no-op */
+        go_panic(go_int(2));
+    }
+}
+
 static void test3_func1(void *unused) {
     (void)unused;
     go_recover(); /* should squelch */
@@ -97,6 +108,22 @@ static void recover_test3(void) {
         go_defer(mustNotRecover, NULL);
         go_defer(test3_func1, NULL);
         go_panic(go_int(3));
+    }
+}
+
+/* Equivalent to test3 but using defer to make the call.  Unrecovered, the panic would
+ * end the test with its report. */
+static void test4_func1(void *unused) {
+    (void)unused;
+    go_frame {
+        go_defer_recover(); /* should squelch */
+    }
+}
+static void recover_test4(void) {
+    go_frame {
+        go_defer(mustNotRecover, NULL);
+        go_defer(test4_func1, NULL);
+        go_panic(go_int(4));
     }
 }
 
@@ -375,7 +402,9 @@ static void recover_test14(void) {
 static const harness_case cases[] = {
     {"recover_test1", recover_test1},
     {"recover_test1WithClosures", recover_test1WithClosures},
+    {"recover_test2", recover_test2},
     {"recover_test3", recover_test3},
+    {"recover_test4", recover_test4},
     {"recover_test5", recover_test5},
     {"recover_test6", recover_test6},
     {"recover_test6WithClosures", recover_test6WithClosures},

@@ -135,7 +135,6 @@ func (z *fuzzer) minimize(p *Prog) *Prog {
 			}
 		}
 		for _, q := range cands {
-			q.dropUnreachable()
 			tries++
 			if z.differs(q) {
 				p, changed = q, true

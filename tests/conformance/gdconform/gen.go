@@ -2,8 +2,11 @@
 // as Go and as C against godefer.  Calls go to a random depth (function i only refers to
 // functions j > i, so nothing recurses), defers in straight code and in loops, panics of
 // strings and integers, recover called directly by a deferred call or by a helper, panics
-// inside deferred calls, re-panics of the recovered value, Goexit, and a print at every
-// step.  Every panic site has its own value, so equal printed values are the same value.
+// inside deferred calls, re-panics of the recovered value, `defer recover()`, Goexit, and
+// a print at every step.  Every panic site has its own value, so equal printed values are
+// the same value.  Anything may follow an unconditional panic or Goexit (dead code, where
+// GCC 12 once miscompiled go_frame's recovery point), and recover may sit in a function
+// that defers.
 package main
 
 import (
@@ -15,16 +18,17 @@ import (
 type stmtKind int
 
 const (
-	sPrint      stmtKind = iota // print an event
-	sCall                       // call function T with argument N
-	sDefer                      // defer function T with argument N
-	sDeferLoop                  // for i < Loop: defer function T with argument N+i
-	sPanicStr                   // panic with a string
-	sPanicInt                   // panic with an integer
-	sRecover                    // print recover()
-	sRepanic                    // if recover() != nil, print it and panic with it again
-	sGoexit                     // runtime.Goexit()
-	sDeferNil                   // defer a nil function value
+	sPrint        stmtKind = iota // print an event
+	sCall                         // call function T with argument N
+	sDefer                        // defer function T with argument N
+	sDeferLoop                    // for i < Loop: defer function T with argument N+i
+	sPanicStr                     // panic with a string
+	sPanicInt                     // panic with an integer
+	sRecover                      // print recover()
+	sRepanic                      // if recover() != nil, print it and panic with it again
+	sGoexit                       // runtime.Goexit()
+	sDeferNil                     // defer a nil function value
+	sDeferRecover                 // defer recover()
 	numKinds
 )
 
@@ -52,59 +56,8 @@ func genProg(seed int64) *Prog {
 	r := rand.New(rand.NewSource(seed))
 	for {
 		p := tryGen(r, seed)
-		p.noRecoverInFrames()
-		p.dropUnreachable()
 		if p.cost(0, map[int]int{}) <= 300 {
 			return p
-		}
-	}
-}
-
-// dropUnreachable removes the statements after an unconditional panic or Goexit.  GCC 12
-// miscompiles a recovery in a function where go_recover()'s computed goto is unreachable
-// (a known failure, tests/test_recover_placement.c): the programs stay clear of it.
-// noRecoverInFrames keeps recover out of the functions that defer (hold a go_frame in C):
-// with the same GCC bug, a go_recover() that the optimizer proves unreachable (after an
-// inlined call that always panics) makes a recovery re-enter the frame's block.  A
-// function that has both keeps one kind, chosen by its first statement.
-func (p *Prog) noRecoverInFrames() {
-	for i := range p.Funcs {
-		b := p.Funcs[i].Body
-		defers, recovers := false, false
-		for _, s := range b {
-			defers = defers || s.Kind == sDefer || s.Kind == sDeferLoop || s.Kind == sDeferNil
-			recovers = recovers || s.Kind == sRecover || s.Kind == sRepanic
-		}
-		if !defers || !recovers {
-			continue
-		}
-		keepDefers := b[0].ID%2 == 0
-		for k := range b {
-			switch b[k].Kind {
-			case sRecover, sRepanic:
-				if keepDefers {
-					b[k].Kind = sPrint
-				}
-			case sDefer, sDeferLoop:
-				if !keepDefers {
-					b[k].Kind = sCall
-				}
-			case sDeferNil:
-				if !keepDefers {
-					b[k].Kind = sPrint
-				}
-			}
-		}
-	}
-}
-
-func (p *Prog) dropUnreachable() {
-	for i := range p.Funcs {
-		for k, s := range p.Funcs[i].Body {
-			if s.Cond < 0 && (s.Kind == sPanicStr || s.Kind == sPanicInt || s.Kind == sGoexit) {
-				p.Funcs[i].Body = p.Funcs[i].Body[:k+1]
-				break
-			}
 		}
 	}
 }
@@ -116,28 +69,37 @@ func tryGen(r *rand.Rand, seed int64) *Prog {
 	id := 1
 	for i := range p.Funcs {
 		n := 1 + r.Intn(5)
+		// Go's defer func() { defer recover(); ... }(): a function that starts with a
+		// deferred recover, which recovers when it was called by a panic and returns.
+		// (3% of the programs recover so, about 10% with a recover() called directly.)
+		if r.Intn(5) == 0 {
+			p.Funcs[i].Body = append(p.Funcs[i].Body, stmt{Kind: sDeferRecover, ID: id, Cond: -1})
+			id++
+		}
 		for k := 0; k < n; k++ {
 			s := stmt{ID: id, Cond: -1}
 			id++
 			w := r.Intn(100)
 			switch {
-			case w < 12:
+			case w < 9:
 				s.Kind = sPrint
-			case w < 27:
+			case w < 23:
 				s.Kind = sCall
-			case w < 52:
+			case w < 46:
 				s.Kind = sDefer
-			case w < 59:
+			case w < 53:
 				s.Kind = sDeferLoop
 				s.Loop = 1 + r.Intn(3)
-			case w < 67:
+			case w < 61:
 				s.Kind = sPanicStr
-			case w < 72:
+			case w < 66:
 				s.Kind = sPanicInt
-			case w < 85:
+			case w < 77:
 				s.Kind = sRecover
-			case w < 92:
+			case w < 83:
 				s.Kind = sRepanic
+			case w < 92:
+				s.Kind = sDeferRecover
 			case w < 96:
 				s.Kind = sGoexit
 			default:
@@ -151,7 +113,7 @@ func tryGen(r *rand.Rand, seed int64) *Prog {
 					s.N = r.Intn(4)
 				}
 			}
-			if (s.Kind == sPanicStr || s.Kind == sPanicInt || s.Kind == sGoexit) && r.Intn(2) == 0 {
+			if (s.Kind == sPanicStr || s.Kind == sPanicInt || s.Kind == sGoexit) && r.Intn(2) == 0 || s.Kind == sDeferRecover && r.Intn(4) == 0 {
 				s.Cond = r.Intn(4)
 			}
 			p.Funcs[i].Body = append(p.Funcs[i].Body, s)
@@ -213,6 +175,8 @@ func (p *Prog) goCase(b *strings.Builder) {
 				fmt.Fprintf(b, "%sfmt.Println(\"f%d goexit s%d\")\n%sgoexitPending = true\n%sruntime.Goexit()\n", ind, i, s.ID, ind, ind)
 			case sDeferNil:
 				fmt.Fprintf(b, "%svar nf%d func()\n%sdefer nf%d()\n", ind, s.ID, ind, s.ID)
+			case sDeferRecover:
+				fmt.Fprintf(b, "%sdefer recover()\n", ind)
 			}
 			if s.Cond >= 0 {
 				b.WriteString("\t}\n")
@@ -258,7 +222,7 @@ func (p *Prog) cCase(b *strings.Builder) {
 	for i, f := range p.Funcs {
 		frame := false
 		for _, s := range f.Body {
-			if s.Kind == sDefer || s.Kind == sDeferLoop || s.Kind == sDeferNil {
+			if s.Kind == sDefer || s.Kind == sDeferLoop || s.Kind == sDeferNil || s.Kind == sDeferRecover {
 				frame = true
 			}
 		}
@@ -297,6 +261,8 @@ func (p *Prog) cCase(b *strings.Builder) {
 				fmt.Fprintf(b, "%sprintf(\"f%d goexit s%d\\n\");\n%sgo_goexit();\n", in, i, s.ID, in)
 			case sDeferNil:
 				fmt.Fprintf(b, "%s{\n%s\tvoid (*nf)(void *) = NULL;\n%s\tgo_defer(nf, NULL);\n%s}\n", in, in, in, in)
+			case sDeferRecover:
+				fmt.Fprintf(b, "%sgo_defer_recover();\n", in)
 			}
 			if s.Cond >= 0 {
 				fmt.Fprintf(b, "%s}\n", ind)
