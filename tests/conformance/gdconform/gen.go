@@ -12,6 +12,7 @@ package main
 import (
 	"fmt"
 	"math/rand"
+	"regexp"
 	"strings"
 )
 
@@ -302,6 +303,31 @@ func CSource(ps []*Prog) string {
 // neither does godefer.  The oracle detects the jump (the function that called Goexit
 // returned) and says so: the fuzzer lists those seeds instead of comparing them.
 const bypassMarker = "gdconform: Go 1.19 recovery bypassed a pending Goexit"
+
+// The jump may also go unseen by the program: a deferred call that the recovering frame
+// runs afterwards panics, and the program dies.  A Goexit's frame stays on its goroutine's
+// stack until the goroutine ends, so once a Goexit has started (its "goexit s" line was
+// printed) a complete trace of the (one) goroutine without runtime.Goexit shows the jump.
+var goexitLineRe = regexp.MustCompile(`(?m)^f[0-9]+ goexit s[0-9]+$`)
+
+func (p *Prog) goexitBypassed(g Outcome) bool {
+	if strings.Contains(g.Stderr, bypassMarker) {
+		return true
+	}
+	if !goexitLineRe.MatchString(g.Stdout) {
+		return false
+	}
+	r := ToCurrentGo(ParseReport(g.Stderr), map[string]bool{"main." + p.pfx() + "thread": true})
+	if len(r.Head) == 0 || r.fatal() || r.Cut || len(r.Funcs) == 0 {
+		return false
+	}
+	for _, f := range r.Funcs {
+		if f == "runtime.Goexit" {
+			return false
+		}
+	}
+	return true
+}
 
 const goexitGo = `var goexitPending bool
 
