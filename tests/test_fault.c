@@ -428,27 +428,26 @@ static void child_overflow_thread(void) {
 
 static void check_overflow(child_result *r, int goid) {
     ASSERT_INT(r->status, 2);
-    if (RUNNING_ON_VALGRIND && goid != 1) {
-        /* Valgrind moves sp before the faulting push: libunwind, walking from there,
-         * stops at the guard page and the trace is empty.  The report is still checked. */
-        printf("# overflow_thread under valgrind: no trace to check (see the comment)\n");
-        ASSERT_MATCH(r->err, "^runtime: goroutine stack exceeds [0-9]+-byte limit\n"
-                             "runtime: sp=0x[0-9a-f]+ stack=\\[0x[0-9a-f]+, 0x[0-9a-f]+\\]\n"
-                             "fatal error: stack overflow\n");
-        return;
-    }
     ASSERT_MATCH(r->err, "^runtime: goroutine stack exceeds [0-9]+-byte limit\n"
                          "runtime: sp=0x[0-9a-f]+ stack=\\[0x[0-9a-f]+, 0x[0-9a-f]+\\]\n"
                          "fatal error: stack overflow\n"
                          "\\[signal SIGSEGV: segmentation violation code=0x[12] "
                          "addr=0x[0-9a-f]+ pc=0x[0-9a-f]+\\]\n\n"
                          "goroutine [0-9]+ \\[running\\]:\n");
-    IF_SYMBOLS(ASSERT_MATCH(r->err, "\\[running\\]:\nrecurse\\(\\.\\.\\.\\)\n"));
     char want[64];
     snprintf(want, sizeof want, "\ngoroutine %d [running]:\n", goid);
     ASSERT_CONTAINS(r->err, want);
-    ASSERT_CONTAINS(r->err, "frames elided");
     ASSERT_NOT_CONTAINS(r->out, "recovered");
+    if (RUNNING_ON_VALGRIND) {
+        /* Valgrind moves sp before a faulting push or call completes, which real CPUs do
+         * not: when the guard page is hit by the call in recurse (it depends on where the
+         * randomized stack top falls), libunwind's CFA is 8 bytes off and the walk ends
+         * after one frame; in a thread it ends at once.  The report itself is checked. */
+        printf("# overflow under valgrind: trace depth not checked (see the comment)\n");
+        return;
+    }
+    IF_SYMBOLS(ASSERT_MATCH(r->err, "\\[running\\]:\nrecurse\\(\\.\\.\\.\\)\n"));
+    ASSERT_CONTAINS(r->err, "frames elided");
 }
 
 static void test_overflow(void) {
