@@ -16,15 +16,15 @@ static go__chunk *chunk_get(go__g *g, size_t need) {
         c = malloc(sizeof *c + cap);
         if (!c) go__throw("out of memory allocating a defer record");
         c->cap = (uint32_t)cap;
-        c->big = cap > GO__CHUNK_BYTES;
     }
     c->nrec = 0;
     c->low = c->cap;
+    c->lim = c->cap / (uint32_t)sizeof(go__rec);
     return c;
 }
 
 static void chunk_put(go__g *g, go__chunk *c) {
-    if (c->big || g->npool >= GO__POOL_MAX) {
+    if (c->cap > GO__CHUNK_BYTES || g->npool >= GO__POOL_MAX) {
         free(c);
         return;
     }
@@ -72,8 +72,7 @@ static __attribute__((noinline)) void push_chunk(go__frame *f, void (*call)(cons
 void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void), void *arg) {
     go__chunk *c;
     unsigned k;
-    if (__builtin_expect((f->n & GO__POOLED) && (c = f->ov) &&
-                             ((k = c->nrec) + 1) * sizeof(go__rec) <= c->low, 1)) {
+    if (__builtin_expect((f->n & GO__POOLED) && (c = f->ov) && (k = c->nrec) < c->lim, 1)) {
         go__rec *r = &c->rec[k];
         c->nrec = k + 1;
         r->call = call;
@@ -92,6 +91,7 @@ static void *carve(go__chunk *c, size_t size, size_t align) {
     uintptr_t p = (top - size) & ~(uintptr_t)(align - 1);
     if (p < used) return NULL;
     c->low = (uint32_t)(p - base);
+    c->lim = c->low / (uint32_t)sizeof(go__rec);
     return (void *)p;
 }
 
@@ -157,7 +157,12 @@ void go__leave_slow(go__frame *f) {
         c->next = f->spent;
         f->spent = c;
     }
-    for (const go__rec *r; (r = go__pop(f));) go__invoke(r);
+    /* Then the slots, newest first (the frame is pooled here or had no chunk at all). */
+    for (unsigned n; (n = f->n & ~GO__POOLED);) {
+        if (n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
+        f->n--;
+        go__invoke(&f->slot[n - 1]);
+    }
     go__release_frame(g, f);
     g->head.frame = f->link;
 }

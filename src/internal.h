@@ -19,9 +19,10 @@
 typedef struct go__chunk {
     struct go__chunk *next; /* older chunk of the frame, or next free chunk */
     uint32_t nrec;          /* records in use */
-    uint32_t cap;           /* bytes after the header */
+    uint32_t lim;           /* records that fit below low: push checks only this */
+    uint32_t cap;           /* bytes after the header; more than GO__CHUNK_BYTES for a
+                             * chunk made for one big value, which is freed, not pooled */
     uint32_t low;           /* offset of the lowest copied value (== cap when none) */
-    uint32_t big;           /* allocated for one oversized value: freed, not pooled */
     go__rec rec[];
 } go__chunk;
 

@@ -191,6 +191,33 @@ static void test_many_defers_order(void) {
     ASSERT_INT(sum, want);
 }
 
+/* Records grow up and copied values grow down in the same pool chunks: a mix of sizes
+ * fills chunks from both ends, and every call still runs once, newest first, with its
+ * own copy. */
+struct blob { long v; char pad[88]; };
+static void addblob(struct blob *b) { sum = sum * 3 % 1000003 + b->v + b->pad[87]; }
+static void test_records_and_values_share_chunks(void) {
+    static long vals[3000];
+    volatile long want = 0;
+    for (long i = 2999; i >= 0; i--) want = want * 3 % 1000003 + i + (i % 3 == 2 ? 7 : 0);
+    sum = 0;
+    go_frame {
+        for (long i = 0; i < 3000; i++) {
+            vals[i] = i;
+            if (i % 3 == 0) {
+                go_defer_val(add, i);
+            } else if (i % 3 == 1) {
+                go_defer(add, &vals[i]);
+            } else {
+                struct blob b = {.v = i};
+                b.pad[87] = 7;
+                go_defer_val(addblob, b);
+            }
+        }
+    }
+    ASSERT_INT(sum, want);
+}
+
 /* Records past the frame's slots come from the thread's pool: after a first run has
  * filled the pool, a second 10,000-defer frame allocates nothing. */
 static void noop(void *p) { (void)p; }
@@ -281,6 +308,7 @@ static const harness_case cases[] = {
     {"nested_frames", test_nested_frames},
     {"loop_accumulates", test_loop_accumulates},
     {"many_defers_order", test_many_defers_order},
+    {"records_and_values_share_chunks", test_records_and_values_share_chunks},
     {"pool_reuse", test_pool_reuse},
     {"no_heap_for_eight", test_no_heap_for_eight},
     {"fclose_and_free", test_fclose_and_free},
