@@ -220,6 +220,42 @@ static void test_nil_deferred_during_panic(void) {
     ASSERT(go_is_runtime_error(got));
 }
 
+/* Two nil deferred calls panic in turn (the second inside the first's panic loop) while an
+ * older panic runs the function that called their frame; a deferred call of that frame
+ * recovers the newest, which removes both nil panics, and the older panic stays
+ * recoverable: the deferred recover of the function it is running stops it, as in
+ * recover1.go test5 (Go 1.22+; Go 1.19 loses it, docs/conformance.md change 7, fuzzer
+ * seed 987957941192). */
+static void nils_recover(int *a) {
+    go_any r = go_recover();
+    tlog("recover%d:%s", *a, go_is_runtime_error(r) ? "nil-deref" : "other");
+}
+static void nils_frame(void) {
+    void (*nilfn)(void *) = NULL;
+    go_frame {
+        go_defer_val(nils_recover, 1);
+        go_defer(nilfn, NULL);
+        go_defer(nilfn, NULL);
+    }
+    tlog("nils-returned");
+}
+static void defer_recover_then_nils(int *unused) {
+    (void)unused;
+    go_frame {
+        go_defer_recover();
+        nils_frame();
+        tlog("f1-end");
+    }
+}
+static void test_older_panic_recoverable_after_nil_panics(void) {
+    go_frame {
+        go_defer_val(defer_recover_then_nils, 3);
+        go_panic(go_str("p1"));
+    }
+    tlog("end");
+    ASSERT_LOG("recover1:nil-deref nils-returned f1-end end");
+}
+
 /* TestAbortedPanic: a panic in a deferred call, recovered by a later deferred call of the
  * same frame, removes both panics. */
 static void panic2(void *u) {
@@ -436,6 +472,7 @@ static const harness_case cases[] = {
     {"panic_nil_is_runtime_error", test_panic_nil_is_runtime_error},
     {"nil_deferred_function", test_nil_deferred_function},
     {"nil_deferred_during_panic", test_nil_deferred_during_panic},
+    {"older_panic_recoverable_after_nil_panics", test_older_panic_recoverable_after_nil_panics},
     {"aborted_panic", test_aborted_panic},
     {"inner_recovered_outer_continues", test_inner_recovered_outer_continues},
     {"recover_then_repanic", test_recover_then_repanic},
