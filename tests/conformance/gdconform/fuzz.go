@@ -283,7 +283,7 @@ func cmdFuzz(args []string) int {
 			len(bypass), bypass)
 	}
 	if len(nilfault) > 0 {
-		fmt.Printf("fuzz: %d of them not compared: Go 1.19 recovered a nil deferred call's fault raised in its own defer processing while an older panic was pending (its later recovers are unreliable; Go 1.22 and godefer have no such path): seeds %v\n",
+		fmt.Printf("fuzz: %d of them not compared: Go 1.19 recovered a nil deferred call's fault raised in another panic's loop while a still older panic was pending (its later recovers are unreliable; Go 1.22 and godefer have no such path): seeds %v\n",
 			len(nilfault), nilfault)
 	}
 	if len(undecided) > 0 {
