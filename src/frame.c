@@ -140,6 +140,17 @@ void go__release_pooled(go__g *g, go__frame *f) {
     f->ov = f->spent = NULL;
 }
 
+/* Runs rec[0 .. count) newest first, each popped (count lowered, keeping the bits in keep)
+ * before its call.  A call that returns has left the count as it was: a panic that popped
+ * more of this frame's records either recovered into this frame or beyond it (a jump) or
+ * ended the program, and a Goexit never returns (see go__leave). */
+static inline void go__run_records(go__rec *rec, unsigned *count, unsigned keep) {
+    for (unsigned n = *count & ~keep; n;) {
+        *count = keep | --n;
+        go__invoke(&rec[n]);
+    }
+}
+
 void go__leave_slow(go__frame *f) {
     go__g *g = go__getg();
     if (g->head.frame != f) {
@@ -147,22 +158,16 @@ void go__leave_slow(go__frame *f) {
         go__throw("go_frame left out of order: an inner frame was left by longjmp, or "
                   "this frame was entered by a jump into its block");
     }
-    /* go__pop's order, a chunk at a time; each record is popped before its call. */
+    /* go__pop's order, a chunk at a time, then the slots (the frame is pooled here or had
+     * no chunk at all). */
     for (go__chunk *c; (f->n & GO__POOLED) && (c = f->ov);) {
-        for (unsigned i; (i = c->nrec);) {
-            c->nrec = i - 1;
-            go__invoke(&c->rec[i - 1]);
-        }
+        go__run_records(c->rec, &c->nrec, 0);
         f->ov = c->next;
         c->next = f->spent;
         f->spent = c;
     }
-    /* Then the slots, newest first (the frame is pooled here or had no chunk at all). */
-    for (unsigned n; (n = f->n & ~GO__POOLED);) {
-        if (n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
-        f->n--;
-        go__invoke(&f->slot[n - 1]);
-    }
+    if ((f->n & ~GO__POOLED) > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
+    go__run_records(f->slot, &f->n, f->n & GO__POOLED);
     go__release_frame(g, f);
     g->head.frame = f->link;
 }

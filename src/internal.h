@@ -18,7 +18,7 @@
  * to the goroutine's pool when the frame is left or abandoned by a recovery. */
 typedef struct go__chunk {
     struct go__chunk *next; /* older chunk of the frame, or next free chunk */
-    uint32_t nrec;          /* records in use */
+    unsigned nrec;          /* records in use */
     uint32_t lim;           /* records that fit below low: push checks only this */
     uint32_t cap;           /* bytes after the header; more than GO__CHUNK_BYTES for a
                              * chunk made for one big value, which is freed, not pooled */
