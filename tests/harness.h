@@ -148,6 +148,23 @@ __attribute__((unused)) static child_result *run_child_env(const char *name, con
         if (env) putenv((char *)env);
         /* argv[0], not /proc/self/exe, which is valgrind itself under valgrind */
         const char *self = strchr(harness_argv0, '/') ? harness_argv0 : "/proc/self/exe";
+        /* A cross-built test runs under an emulator that cannot start a child of the
+         * guest's machine by itself (qemu-user without binfmt_misc): the aarch64 tier
+         * names it, e.g. GODEFER_TEST_EMULATOR="qemu-aarch64 -L /usr/aarch64-linux-gnu". */
+        const char *emu = getenv("GODEFER_TEST_EMULATOR");
+        if (emu && *emu) {
+            static char words[512];
+            char *argv[24];
+            int n = 0;
+            snprintf(words, sizeof words, "%s", emu);
+            for (char *w = strtok(words, " "); w && n < 20; w = strtok(NULL, " ")) argv[n++] = w;
+            argv[n++] = (char *)self;
+            argv[n++] = "--child";
+            argv[n++] = (char *)name;
+            argv[n] = NULL;
+            execvp(argv[0], argv);
+            _exit(98);
+        }
         execl(self, harness_argv0, "--child", name, (char *)NULL);
         _exit(98);
     }
