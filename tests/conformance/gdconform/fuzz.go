@@ -54,8 +54,7 @@ type caseResult struct {
 	diff      []string
 	g, c      Outcome
 	undecided bool // panic lines only partly comparable (report.go, (4))
-	bypass    bool // the oracle hit Go 1.19's Goexit bypass (gen.go): not compared
-	nilfault  bool // the oracle recovered a nil call's fault in its defer processing (gen.go)
+	skip      string // why the oracle's run is not compared (Prog.notComparable), or ""
 }
 
 func (z *fuzzer) runBatch(name string, ps []*Prog) ([]caseResult, error) {
@@ -74,12 +73,8 @@ func (z *fuzzer) runBatch(name string, ps []*Prog) ([]caseResult, error) {
 				arg := fmt.Sprint(ps[i].Seed)
 				g := run(30*time.Second, goBin, arg)
 				c := run(30*time.Second, cBin, arg)
-				if ps[i].goexitBypassed(g) {
-					res[i] = caseResult{p: ps[i], g: g, c: c, bypass: true}
-					continue
-				}
-				if strings.Contains(g.Stderr, nilFaultMarker) {
-					res[i] = caseResult{p: ps[i], g: g, c: c, nilfault: true}
+				if why := ps[i].notComparable(g); why != "" {
+					res[i] = caseResult{p: ps[i], g: g, c: c, skip: why}
 					continue
 				}
 				m := Mapping{"base:main." + ps[i].pfx() + "thread": "1"}
@@ -224,7 +219,9 @@ func cmdFuzz(args []string) int {
 		}
 	}
 	total, crashes, threads := 0, 0, 0
-	var undecided, bypass, nilfault []int64
+	var undecided []int64
+	skipped := map[string][]int64{}
+	var reasons []string // skipped's keys, in the order first seen
 	start := time.Now()
 	for b := 0; next <= last; b++ {
 		if !deadline.IsZero() && time.Now().After(deadline) {
@@ -250,11 +247,11 @@ func cmdFuzz(args []string) int {
 			if r.undecided {
 				undecided = append(undecided, r.p.Seed)
 			}
-			if r.bypass {
-				bypass = append(bypass, r.p.Seed)
-			}
-			if r.nilfault {
-				nilfault = append(nilfault, r.p.Seed)
+			if r.skip != "" {
+				if skipped[r.skip] == nil {
+					reasons = append(reasons, r.skip)
+				}
+				skipped[r.skip] = append(skipped[r.skip], r.p.Seed)
 			}
 			if len(r.diff) == 0 {
 				continue
@@ -278,13 +275,8 @@ func cmdFuzz(args []string) int {
 	}
 	fmt.Printf("fuzz: %d programs (%d exit non-zero, %d in a thread), no difference from Go, %.0fs\n",
 		total, crashes, threads, time.Since(start).Seconds())
-	if len(bypass) > 0 {
-		fmt.Printf("fuzz: %d of them not compared: Go 1.19 let a recovery bypass a pending Goexit (fixed in Go 1.22; godefer follows 1.22): seeds %v\n",
-			len(bypass), bypass)
-	}
-	if len(nilfault) > 0 {
-		fmt.Printf("fuzz: %d of them not compared: Go 1.19 recovered a nil deferred call's fault raised in another panic's loop while a still older panic was pending (its later recovers are unreliable; Go 1.22 and godefer have no such path): seeds %v\n",
-			len(nilfault), nilfault)
+	for _, why := range reasons {
+		fmt.Printf("fuzz: %d of them not compared: %s: seeds %v\n", len(skipped[why]), why, skipped[why])
 	}
 	if len(undecided) > 0 {
 		fmt.Printf("fuzz: %d of them with panic lines compared by value only (Goexit entries not placeable): seeds %v\n",

@@ -376,6 +376,18 @@ const nilFaultGo = `func nilFaultRecovered(r any) {
 
 `
 
+// notComparable says why the oracle's run of p cannot be compared with godefer's: a Go
+// 1.19 behaviour that current Go does not have (see above), or "" when it can.
+func (p *Prog) notComparable(g Outcome) string {
+	switch {
+	case p.goexitBypassed(g):
+		return "Go 1.19 let a recovery bypass a pending Goexit (fixed in Go 1.22; godefer follows 1.22)"
+	case strings.Contains(g.Stderr, nilFaultMarker):
+		return "Go 1.19 recovered a nil deferred call's fault raised in another panic's loop while a still older panic was pending (its later recovers are unreliable; Go 1.22 and godefer have no such path)"
+	}
+	return ""
+}
+
 const goexitGo = `var goexitPending bool
 
 func goexitBypassed() {
