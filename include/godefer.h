@@ -28,7 +28,7 @@
  * setjmp).  Locals only read, or not used after the block, need nothing.
  *
  * Requires GCC >= 10 or Clang >= 11 (GNU C: statement expressions, the cleanup
- * attribute, __builtin_setjmp on x86).  Everything named go__* is internal.
+ * attribute, __builtin_setjmp under Clang on x86_64).  Everything named go__* is internal.
  */
 #ifndef GODEFER_H
 #define GODEFER_H
@@ -39,10 +39,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* How a recovery returns into a frame: GCC's __builtin_setjmp (three words, no call) on
- * x86; _setjmp/_longjmp elsewhere and under ThreadSanitizer, which must see the jumps.
- * The choice is part of the ABI: objects and the library must agree, and the name of
- * go__ginit says which one a library was built with, so a mismatch fails to link. */
+/* How a recovery returns into a frame.  x86_64: an 8-word buffer that the library's
+ * go__longjmp jumps back to, armed by go__setjmp (below) under GCC and by
+ * __builtin_setjmp under Clang, whichever costs a frame less with that compiler; the two
+ * share the buffer's layout, so objects from both compilers mix.  Elsewhere, and under
+ * ThreadSanitizer (which must see the jumps): _setjmp/longjmp.  The choice is part of
+ * the ABI: objects and the library must agree, and the name of go__ginit says which one
+ * a library was built with, so a mismatch fails to link. */
 #if defined(__SANITIZE_THREAD__)
 #define GO__TSAN 1
 #elif defined(__has_feature)
@@ -50,18 +53,19 @@
 #define GO__TSAN 1
 #endif
 #endif
-#if (defined(__x86_64__) || defined(__i386__)) && !defined(GO__TSAN)
-#define GO__BUILTIN_SJ 1
-#define go__ginit go__ginit_builtin_sj
+#if defined(__x86_64__) && !defined(GO__TSAN)
+#define GO__X86_64_SJ 1
+#define go__ginit go__ginit_x86_64_sj
 #else
 #include <setjmp.h>
 #define go__ginit go__ginit_setjmp
-/* With _setjmp in every frame, GCC's -Wclobbered (part of -Wextra) flags variables that
- * merely live across a frame; the real rule is the volatile rule above, and the warning's
- * false positives would make -Werror builds unusable, so it is off where godefer.h is. */
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wclobbered"
 #endif
+#if defined(__GNUC__) && !defined(__clang__)
+/* With a setjmp-like call in every frame, GCC's -Wclobbered (part of -Wextra) flags
+ * variables that merely live across a frame; the real rule is the volatile rule above,
+ * and the warning's false positives would make -Werror builds unusable, so it is off
+ * where godefer.h is. */
+#pragma GCC diagnostic ignored "-Wclobbered"
 #endif
 
 #ifdef __cplusplus
@@ -402,9 +406,46 @@ typedef struct go__rec {
 
 #define GO__NSLOT 8 /* deferred calls stored in the frame itself */
 
-#ifdef GO__BUILTIN_SJ
-typedef void *go__jmpbuf[5];
+#if defined(GO__X86_64_SJ)
+/* rbp, the resume address and sp first, where __builtin_setjmp keeps them, then rbx and
+ * r12-r15, which only go__setjmp saves (a function with __builtin_setjmp saves them all
+ * in its prologue instead, and go__longjmp's loads of them are then dead). */
+typedef void *go__jmpbuf[8];
+#if defined(__clang__)
 #define GO__SETJMP(b) __builtin_setjmp(b)
+#else
+/* GCC keeps no value in a register across any call in a function with __builtin_setjmp,
+ * and saves all six callee-saved registers in its prologue.  go__setjmp is returns_twice
+ * instead: only values live across it stay in memory.  It saves what it must itself (no
+ * pointer mangling, no signal mask: nothing godefer does changes the mask between a
+ * frame's entry and a recovery into it).  Every object that includes this header carries
+ * a copy in a COMDAT section, hidden, so each program or library calls its own directly,
+ * never through a PLT. */
+__attribute__((returns_twice, nothrow, visibility("hidden"))) int go__setjmp(go__jmpbuf);
+__asm__(".pushsection .text.go__setjmp,\"axG\",@progbits,go__setjmp,comdat\n"
+        ".weak go__setjmp\n"
+        ".hidden go__setjmp\n"
+        ".type go__setjmp,@function\n"
+        ".p2align 4\n"
+        "go__setjmp:\n"
+        ".cfi_startproc\n"
+        "    movq %rbp, 0(%rdi)\n"
+        "    movq (%rsp), %rdx\n"
+        "    movq %rdx, 8(%rdi)\n"
+        "    leaq 8(%rsp), %rdx\n"
+        "    movq %rdx, 16(%rdi)\n"
+        "    movq %rbx, 24(%rdi)\n"
+        "    movq %r12, 32(%rdi)\n"
+        "    movq %r13, 40(%rdi)\n"
+        "    movq %r14, 48(%rdi)\n"
+        "    movq %r15, 56(%rdi)\n"
+        "    xorl %eax, %eax\n"
+        "    ret\n"
+        ".cfi_endproc\n"
+        ".size go__setjmp, .-go__setjmp\n"
+        ".popsection\n");
+#define GO__SETJMP(b) go__setjmp(b)
+#endif
 #else
 typedef jmp_buf go__jmpbuf;
 #define GO__SETJMP(b) _setjmp(b)
@@ -512,8 +553,8 @@ GO__INLINE void go__leave(go__frame *f) {
  * from outside, and do not leave it with longjmp: both are reported as fatal errors.
  */
 #if defined(__GNUC__) && !defined(__clang__)
-/* GCC: arming before go__enter lets it see n == 0 in go_defer and keep the frame's state
- * out of the receiver's way (GCC models the receiver as reachable from every call). */
+/* GCC: arming before go__enter lets it see n == 0 in go_defer (the frame's state is then
+ * not live across the setjmp, so it need not be reloaded after it). */
 #define go_frame                                                                      \
     for (go__frame go__f_ __attribute__((cleanup(go__leave))), *go__fp_ = &go__f_;    \
          go__fp_; go__fp_ = NULL)                                                     \

@@ -95,6 +95,9 @@ GO__HIDDEN void go__free_pool(go__g *g);
 /* panic.c */
 GO__HIDDEN GO__NORETURN void go__panic_with(go__g *g, go__panic *p);
 GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
+#ifdef GO__X86_64_SJ
+GO__HIDDEN GO__NORETURN void go__longjmp(go__jmpbuf jb); /* src/arch/x86_64.c */
+#endif
 
 GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
 

@@ -28,8 +28,8 @@ void go__jump(go__jmpbuf jb) {
 #ifdef GO__ASAN
     __asan_handle_no_return();
 #endif
-#ifdef GO__BUILTIN_SJ
-    __builtin_longjmp(jb, 1);
+#if defined(GO__X86_64_SJ)
+    go__longjmp(jb);
 #else
     longjmp(jb, 1); /* not _longjmp: ThreadSanitizer intercepts only longjmp */
 #endif

@@ -66,3 +66,26 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
     r[REG_RDX] = (greg_t)addr;
     r[REG_RCX] = (greg_t)pc;
 }
+
+/* go__longjmp: the jump back to a frame's recovery point (go__jmpbuf in godefer.h), as
+ * if its setjmp had returned 1.  A go__setjmp buffer has every callee-saved register; a
+ * __builtin_setjmp buffer (Clang) has only rbp, the resume address and sp, and its
+ * function expects the others clobbered. */
+__asm__(".text\n"
+        ".globl go__longjmp\n"
+        ".hidden go__longjmp\n"
+        ".type go__longjmp,@function\n"
+        ".p2align 4\n"
+        "go__longjmp:\n"
+        ".cfi_startproc\n"
+        "    movq 24(%rdi), %rbx\n"
+        "    movq 32(%rdi), %r12\n"
+        "    movq 40(%rdi), %r13\n"
+        "    movq 48(%rdi), %r14\n"
+        "    movq 56(%rdi), %r15\n"
+        "    movq 0(%rdi), %rbp\n"
+        "    movq 16(%rdi), %rsp\n"
+        "    movl $1, %eax\n"
+        "    jmpq *8(%rdi)\n"
+        ".cfi_endproc\n"
+        ".size go__longjmp, .-go__longjmp\n");
