@@ -463,6 +463,7 @@ typedef struct go__frame {
     go__rec slot[GO__NSLOT];
 } go__frame;
 #define GO__POOLED 0x80000000u /* the frame has pool memory: slow paths only */
+#define GO__LEFT 0xffffffffu  /* n of a frame left after a recovery, before its cleanup */
 
 /* The part of a goroutine's state that the inline paths touch. */
 struct go__ghead {
@@ -532,14 +533,26 @@ GO__INLINE void go__leave(go__frame *f) {
         go__leave_slow(f);
         return;
     }
-    /* Nothing but f stays live across the calls: after __builtin_setjmp, GCC keeps no
-     * value in a register across a call, so it would spill and reload it instead. */
-    while (n) {
+    /* The first call is peeled off: where n is known (every frame that defers a fixed
+     * number of calls) its record is too, and the call is direct. */
+    if (n) {
         f->n = --n;
         go__invoke_local(&f->slot[n]);
-        n = f->n;
+        for (n = f->n; n; n = f->n) {
+            f->n = --n;
+            go__invoke_local(&f->slot[n]);
+        }
     }
     go__curg->frame = f->link;
+}
+
+/* A recovery into f (go__recovery has made it the current frame again): runs its
+ * remaining calls as leaving it does, and marks it left, here where the compiler sees it,
+ * so that the cleanup at the block's exit is known to have nothing to do on this path
+ * and the normal path's go__leave is compiled on its own. */
+GO__INLINE void go__land(go__frame *f) {
+    go__leave_slow(f);
+    f->n = GO__LEFT;
 }
 
 /*
@@ -558,7 +571,8 @@ GO__INLINE void go__leave(go__frame *f) {
 #define go_frame                                                                      \
     for (go__frame go__f_ __attribute__((cleanup(go__leave))), *go__fp_ = &go__f_;    \
          go__fp_; go__fp_ = NULL)                                                     \
-        if (GO__SETJMP(go__f_.jb) || (go__enter(&go__f_), 0)) {                       \
+        if (GO__SETJMP(go__f_.jb) ? (go__land(&go__f_), 1)                            \
+                                  : (go__enter(&go__f_), 0)) {                        \
         } else
 #else
 /* Clang does not model the receiver as reachable from the calls in the block: in that
@@ -569,6 +583,7 @@ GO__INLINE void go__leave(go__frame *f) {
          *go__fp_ = go__enter(&go__f_);                                               \
          go__fp_; go__fp_ = NULL)                                                     \
         if (GO__SETJMP(go__f_.jb)) {                                                  \
+            go__land(&go__f_);                                                        \
         } else
 #endif
 

@@ -364,6 +364,29 @@ static void test_panic_while_leaving_after_recovery(void) {
     ASSERT_LOG("inner:first outer:on-exit");
 }
 
+/* A recovery lands in its frame, which runs its remaining calls there (go__land); one
+ * of them panics and a later one recovers into the same frame again, which lands again.
+ * Execution goes on after the block once, and with calls past the slots too. */
+static void test_recovered_twice_into_one_frame(void) {
+    for (int extra = 0; extra <= 20; extra += 20) {
+        volatile int after = 0;
+        go_frame {
+            go_defer(log_recover, "third");
+            for (int i = 0; i < extra; i++) go_defer(logs, "x");
+            go_defer(panics_on_exit, NULL);
+            go_defer(log_recover, "first");
+            go_panic(go_str("p1"));
+        }
+        after++;
+        tlog("after");
+        ASSERT_INT(after, 1);
+        if (extra)
+            ASSERT_LOG("first:p1 x x x x x x x x x x x x x x x x x x x x third:on-exit after");
+        else
+            ASSERT_LOG("first:p1 third:on-exit after");
+        tlog_reset();
+    }
+}
 
 /* ---- defer recover() (go_defer_recover) -------------------------------------------- */
 
@@ -479,6 +502,7 @@ static const harness_case cases[] = {
     {"repanic_identical_value", test_repanic_identical_value},
     {"many_recoveries", test_many_recoveries},
     {"panic_while_leaving_after_recovery", test_panic_while_leaving_after_recovery},
+    {"recovered_twice_into_one_frame", test_recovered_twice_into_one_frame},
     {"recover_as_last_statement", test_recover_as_last_statement},
     {"deferred_recover_too_early", test_deferred_recover_too_early},
     {"deferred_recover_in_deferred_function", test_deferred_recover_in_deferred_function},
