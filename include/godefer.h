@@ -529,6 +529,7 @@ GO__INLINE void go__invoke(const go__rec *r) {
  * call that returns has not touched this frame: a recovery into it jumps instead). */
 GO__INLINE void go__leave(go__frame *f) {
     unsigned n = f->n;
+    if (n == GO__LEFT) return; /* after go__land; known there, so this folds away */
     if (__builtin_expect(go__curg->frame != f || n > GO__NSLOT, 0)) {
         go__leave_slow(f);
         return;
@@ -548,10 +549,14 @@ GO__INLINE void go__leave(go__frame *f) {
 
 /* A recovery into f (go__recovery has made it the current frame again): runs its
  * remaining calls as leaving it does, and marks it left, here where the compiler sees it,
- * so that the cleanup at the block's exit is known to have nothing to do on this path
- * and the normal path's go__leave is compiled on its own. */
+ * so that the cleanup at the block's exit is known to do nothing on this path and the
+ * normal path's go__leave is compiled on its own. */
 GO__INLINE void go__land(go__frame *f) {
-    go__leave_slow(f);
+    struct go__ghead *g = go__curg;
+    if (f->n == 0 && g->frame == f) /* the recovering call was the frame's last */
+        g->frame = f->link;
+    else
+        go__leave_slow(f);
     f->n = GO__LEFT;
 }
 
