@@ -218,11 +218,12 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
         (void)go__ln_;                                                                \
     } while (0)
 /* Makes the calling function impossible to inline.  Clang: a computed goto.  GCC: a
- * __builtin_setjmp that never runs (GCC inlines no function that calls it).  With GCC the
- * barrier must not take a label's address: GCC 12 miscompiles __builtin_setjmp (every
- * go_frame's recovery point) in a function that holds an address-taken label, whether a
- * computed goto that became unreachable (tests/test_recover_placement.c) or a label
- * address stored elsewhere (tests/test_fastpath.c, recover_legality). */
+ * setjmp that never runs (GCC inlines no function that calls a returns_twice function);
+ * go_frame's own, which unlike __builtin_setjmp does not make the function save every
+ * register.  With GCC the barrier must not take a label's address: GCC 12 miscompiles
+ * __builtin_setjmp in a function that holds an address-taken label, whether a computed
+ * goto that became unreachable (tests/test_recover_placement.c) or a label address
+ * stored elsewhere (tests/test_fastpath.c, recover_legality). */
 #if defined(__clang__)
 #define go__noinline_here_()                                                          \
     do {                                                                              \
@@ -236,8 +237,8 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
     do {                                                                              \
         volatile int go__never_ = 0;                                                  \
         if (go__never_) {                                                             \
-            void *go__nb_[5];                                                         \
-            if (__builtin_setjmp(go__nb_)) go__never_ = 0;                            \
+            go__jmpbuf go__nb_;                                                       \
+            if (GO__SETJMP(go__nb_)) go__never_ = 0;                                  \
         }                                                                             \
     } while (0)
 #endif
