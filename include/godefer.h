@@ -419,32 +419,24 @@ typedef void *go__jmpbuf[8];
  * and saves all six callee-saved registers in its prologue.  go__setjmp is returns_twice
  * instead: only values live across it stay in memory.  It saves what it must itself (no
  * pointer mangling, no signal mask: nothing godefer does changes the mask between a
- * frame's entry and a recovery into it).  Every object that includes this header carries
- * a copy in a COMDAT section, hidden, so each program or library calls its own directly,
- * never through a PLT. */
-__attribute__((returns_twice, nothrow, visibility("hidden"))) int go__setjmp(go__jmpbuf);
-__asm__(".pushsection .text.go__setjmp,\"axG\",@progbits,go__setjmp,comdat\n"
-        ".weak go__setjmp\n"
-        ".hidden go__setjmp\n"
-        ".type go__setjmp,@function\n"
-        ".p2align 4\n"
-        "go__setjmp:\n"
-        ".cfi_startproc\n"
-        "    movq %rbp, 0(%rdi)\n"
-        "    movq (%rsp), %rdx\n"
-        "    movq %rdx, 8(%rdi)\n"
-        "    leaq 8(%rsp), %rdx\n"
-        "    movq %rdx, 16(%rdi)\n"
-        "    movq %rbx, 24(%rdi)\n"
-        "    movq %r12, 32(%rdi)\n"
-        "    movq %r13, 40(%rdi)\n"
-        "    movq %r14, 48(%rdi)\n"
-        "    movq %r15, 56(%rdi)\n"
-        "    xorl %eax, %eax\n"
-        "    ret\n"
-        ".cfi_endproc\n"
-        ".size go__setjmp, .-go__setjmp\n"
-        ".popsection\n");
+ * frame's entry and a recovery into it).  Every translation unit that uses it has its
+ * own copy (static), called directly, never through a PLT; the template has both
+ * assembler dialects, as code may be built with -masm=intel. */
+__attribute__((naked, returns_twice, noinline, unused)) static int go__setjmp(
+    go__jmpbuf b __attribute__((unused))) {
+    __asm__ volatile("{movq %%rbp, 0(%%rdi)|mov QWORD PTR [rdi], rbp}\n\t"
+                     "{movq (%%rsp), %%rdx|mov rdx, QWORD PTR [rsp]}\n\t"
+                     "{movq %%rdx, 8(%%rdi)|mov QWORD PTR [rdi+8], rdx}\n\t"
+                     "{leaq 8(%%rsp), %%rdx|lea rdx, [rsp+8]}\n\t"
+                     "{movq %%rdx, 16(%%rdi)|mov QWORD PTR [rdi+16], rdx}\n\t"
+                     "{movq %%rbx, 24(%%rdi)|mov QWORD PTR [rdi+24], rbx}\n\t"
+                     "{movq %%r12, 32(%%rdi)|mov QWORD PTR [rdi+32], r12}\n\t"
+                     "{movq %%r13, 40(%%rdi)|mov QWORD PTR [rdi+40], r13}\n\t"
+                     "{movq %%r14, 48(%%rdi)|mov QWORD PTR [rdi+48], r14}\n\t"
+                     "{movq %%r15, 56(%%rdi)|mov QWORD PTR [rdi+56], r15}\n\t"
+                     "{xorl %%eax, %%eax|xor eax, eax}\n\t"
+                     "ret" ::: "memory");
+}
 #define GO__SETJMP(b) go__setjmp(b)
 #endif
 #else
