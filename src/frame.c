@@ -152,7 +152,6 @@ static inline void go__run_records(go__rec *rec, unsigned *count, unsigned keep)
 }
 
 void go__leave_slow(go__frame *f) {
-    if (f->n == GO__LEFT) return; /* the cleanup after go__land */
     go__g *g = go__getg();
     if (g->head.frame != f) {
         if (g->exiting) return; /* unwinding a thread after go_goexit */
