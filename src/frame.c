@@ -57,14 +57,32 @@ static void pooled(go__frame *f) {
     }
 }
 
+/* A new chunk for a record; a frame's first one (a loop of defers past the slots) is
+ * the common case, taken from the pool, whose chunks all have the standard size. */
 static __attribute__((noinline)) void push_chunk(go__frame *f, void (*call)(const go__rec *),
                                                  void (*fn)(void), void *arg) {
-    pooled(f);
-    go__chunk *c = chunk_push(go__getg(), f, sizeof(go__rec));
-    go__rec *r = &c->rec[c->nrec++];
-    r->call = call;
-    r->fn = fn;
-    r->arg = arg;
+    go__g *g = go__getg();
+    go__chunk *c = g->pool;
+    if (__builtin_expect(c != NULL, 1)) {
+        g->pool = c->next;
+        g->npool--;
+        c->low = GO__CHUNK_BYTES;
+        c->lim = GO__CHUNK_BYTES / (uint32_t)sizeof(go__rec);
+    } else {
+        c = chunk_get(g, sizeof(go__rec));
+    }
+    if (f->n & GO__POOLED) {
+        c->next = f->ov;
+    } else {
+        c->next = NULL;
+        f->spent = NULL;
+        f->n |= GO__POOLED;
+    }
+    f->ov = c;
+    c->nrec = 1;
+    c->rec[0].call = call;
+    c->rec[0].fn = fn;
+    c->rec[0].arg = arg;
 }
 
 /* Past the slots (or after a copied value), records go to the newest chunk.  The common
@@ -159,16 +177,19 @@ void go__leave_slow(go__frame *f) {
                   "this frame was entered by a jump into its block");
     }
     /* go__pop's order, a chunk at a time, then the slots (the frame is pooled here or had
-     * no chunk at all). */
+     * no chunk at all).  Chunks on f->spent were emptied by a panic's pops, whose calls
+     * ran in place. */
     for (go__chunk *c; (f->n & GO__POOLED) && (c = f->ov);) {
         go__run_records(c->rec, &c->nrec, 0);
+        /* Its calls have returned, and records only use values copied into their own
+         * chunk or an older one (the value is carved before its record is pushed): the
+         * chunk can be reused at once, also by the calls still to run. */
         f->ov = c->next;
-        c->next = f->spent;
-        f->spent = c;
+        chunk_put(g, c);
     }
     if ((f->n & ~GO__POOLED) > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
     go__run_records(f->slot, &f->n, f->n & GO__POOLED);
-    go__release_frame(g, f);
+    if ((f->n & GO__POOLED) && f->spent) go__release_pooled(g, f);
     g->head.frame = f->link;
 }
 

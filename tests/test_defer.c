@@ -234,6 +234,36 @@ static void test_pool_reuse(void) {
     ASSERT_INT(mallocs - before, 0);
 }
 
+/* Leaving a frame gives each chunk back to the pool once its records have run, while
+ * older chunks still hold pending records and the values they use: calls that run later
+ * reuse the pool (a deep defer loop each), and every value must still be intact. */
+static long blobs_ok, blobs_bad;
+static void churn_pool(int *u) {
+    (void)u;
+    run_loop(2000); /* fills every chunk the pool has */
+}
+static void check_blob(struct blob *b) {
+    if (b->pad[0] == (char)b->v && b->pad[87] == (char)(b->v * 7))
+        blobs_ok++;
+    else
+        blobs_bad++;
+}
+static void test_chunks_reused_while_leaving(void) {
+    static int unused;
+    blobs_ok = blobs_bad = 0;
+    go_frame {
+        for (int i = 0; i < 400; i++) {
+            struct blob b = {.v = i};
+            b.pad[0] = (char)i;
+            b.pad[87] = (char)(i * 7);
+            go_defer_val(check_blob, b);
+            if (i % 50 == 0) go_defer(churn_pool, &unused);
+        }
+    }
+    ASSERT_INT(blobs_ok, 400);
+    ASSERT_INT(blobs_bad, 0);
+}
+
 /* A frame with one to eight deferred calls touches no heap. */
 static void eight(void) {
     go_frame {
@@ -310,6 +340,7 @@ static const harness_case cases[] = {
     {"many_defers_order", test_many_defers_order},
     {"records_and_values_share_chunks", test_records_and_values_share_chunks},
     {"pool_reuse", test_pool_reuse},
+    {"chunks_reused_while_leaving", test_chunks_reused_while_leaving},
     {"no_heap_for_eight", test_no_heap_for_eight},
     {"fclose_and_free", test_fclose_and_free},
     {"defer_in_deferred_call_frame", test_defer_in_deferred_call_frame},
