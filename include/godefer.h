@@ -453,7 +453,7 @@ typedef struct go__frame {
     unsigned n;              /* records in slot[], | GO__POOLED once the pool was used */
     unsigned spare_;
     struct go__chunk *ov;    /* pool chunks that may hold records, newest first */
-    struct go__chunk *spent; /* chunks whose records have all been popped */
+    struct go__chunk *spent; /* chunks a panic has popped empty (kept until left) */
     go__jmpbuf jb;           /* where a recovery resumes */
     go__rec slot[GO__NSLOT];
 } go__frame;

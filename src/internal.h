@@ -15,7 +15,8 @@
 
 /* Pool memory of a frame: deferred calls past the frame's slots grow up from rec[],
  * copied values (go_defer_val) grow down from the end.  A frame's chunks are returned
- * to the goroutine's pool when the frame is left or abandoned by a recovery. */
+ * to the goroutine's pool as leaving the frame empties each one, or when the frame is
+ * abandoned by a recovery. */
 typedef struct go__chunk {
     struct go__chunk *next; /* older chunk of the frame, or next free chunk */
     unsigned nrec;          /* records in use */
