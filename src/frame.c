@@ -5,21 +5,23 @@
 #include <stdlib.h>
 
 static go__chunk *chunk_get(go__g *g, size_t need) {
-    go__chunk *c;
-    if (need <= GO__CHUNK_BYTES && g->pool) {
-        c = g->pool;
+    go__chunk *c = g->pool;
+    if (__builtin_expect(need <= GO__CHUNK_BYTES && c != NULL, 1)) {
+        /* Pooled chunks all have the standard size (chunk_put frees the others). */
         g->pool = c->next;
         g->npool--;
+        c->low = GO__CHUNK_BYTES;
+        c->lim = GO__CHUNK_BYTES / (uint32_t)sizeof(go__rec);
     } else {
         size_t cap = need <= GO__CHUNK_BYTES ? GO__CHUNK_BYTES : need;
         if (cap > UINT32_MAX - 64) go__throw("go_defer_val: value too large");
         c = malloc(sizeof *c + cap);
         if (!c) go__throw("out of memory allocating a defer record");
         c->cap = (uint32_t)cap;
+        c->low = c->cap;
+        c->lim = c->cap / (uint32_t)sizeof(go__rec);
     }
     c->nrec = 0;
-    c->low = c->cap;
-    c->lim = c->cap / (uint32_t)sizeof(go__rec);
     return c;
 }
 
@@ -57,32 +59,14 @@ static void pooled(go__frame *f) {
     }
 }
 
-/* A new chunk for a record; a frame's first one (a loop of defers past the slots) is
- * the common case, taken from the pool, whose chunks all have the standard size. */
 static __attribute__((noinline)) void push_chunk(go__frame *f, void (*call)(const go__rec *),
                                                  void (*fn)(void), void *arg) {
-    go__g *g = go__getg();
-    go__chunk *c = g->pool;
-    if (__builtin_expect(c != NULL, 1)) {
-        g->pool = c->next;
-        g->npool--;
-        c->low = GO__CHUNK_BYTES;
-        c->lim = GO__CHUNK_BYTES / (uint32_t)sizeof(go__rec);
-    } else {
-        c = chunk_get(g, sizeof(go__rec));
-    }
-    if (f->n & GO__POOLED) {
-        c->next = f->ov;
-    } else {
-        c->next = NULL;
-        f->spent = NULL;
-        f->n |= GO__POOLED;
-    }
-    f->ov = c;
-    c->nrec = 1;
-    c->rec[0].call = call;
-    c->rec[0].fn = fn;
-    c->rec[0].arg = arg;
+    pooled(f);
+    go__chunk *c = chunk_push(go__getg(), f, sizeof(go__rec));
+    go__rec *r = &c->rec[c->nrec++];
+    r->call = call;
+    r->fn = fn;
+    r->arg = arg;
 }
 
 /* Past the slots (or after a copied value), records go to the newest chunk.  The common
@@ -192,4 +176,3 @@ void go__leave_slow(go__frame *f) {
     if ((f->n & GO__POOLED) && f->spent) go__release_pooled(g, f);
     g->head.frame = f->link;
 }
-
