@@ -28,7 +28,7 @@
  * setjmp).  Locals only read, or not used after the block, need nothing.
  *
  * Requires GCC >= 10 or Clang >= 11 (GNU C: statement expressions, the cleanup
- * attribute, __builtin_setjmp under Clang on x86_64).  Everything named go__* is internal.
+ * attribute, naked functions on x86_64).  Everything named go__* is internal.
  */
 #ifndef GODEFER_H
 #define GODEFER_H
@@ -40,9 +40,8 @@
 #include <stdio.h>
 
 /* How a recovery returns into a frame.  x86_64: an 8-word buffer that the library's
- * go__longjmp jumps back to, armed by go__setjmp (below) under GCC and by
- * __builtin_setjmp under Clang, whichever costs a frame less with that compiler; the two
- * share the buffer's layout, so objects from both compilers mix.  Elsewhere, and under
+ * go__longjmp jumps back to, armed by go__setjmp (below), so objects from both compilers
+ * mix.  Elsewhere, and under
  * ThreadSanitizer (which must see the jumps): _setjmp/longjmp.  The choice is part of
  * the ABI: objects and the library must agree, and the name of go__ginit says which one
  * a library was built with, so a mismatch fails to link. */
@@ -408,24 +407,29 @@ typedef struct go__rec {
 #define GO__NSLOT 8 /* deferred calls stored in the frame itself */
 
 #if defined(GO__X86_64_SJ)
-/* rbp, the resume address and sp first, where __builtin_setjmp keeps them, then rbx and
- * r12-r15, which only go__setjmp saves (a function with __builtin_setjmp saves them all
- * in its prologue instead, and go__longjmp's loads of them are then dead). */
+/* rbp, the resume address and sp, then rbx and r12-r15 (go__setjmp's layout). */
 typedef void *go__jmpbuf[8];
 #if defined(__clang__)
-#define GO__SETJMP(b) __builtin_setjmp(b)
+#define GO__NOCLONE_
 #else
-/* GCC keeps no value in a register across any call in a function with __builtin_setjmp,
- * and saves all six callee-saved registers in its prologue.  go__setjmp is returns_twice
- * instead: only values live across it stay in memory.  It saves what it must itself (no
+#define GO__NOCLONE_ noclone,
+#endif
+/* Not __builtin_setjmp.  GCC keeps no value in a register across any call in a function
+ * with it, and saves all six callee-saved registers in its prologue.  Clang (14) does not
+ * see a recovery as a second return from it: a stack slot that a value live across the
+ * block was reloaded from right after it may be reused by a spill inside the block
+ * (tests/test_fastpath.c, unchanged_local_after_spills).  go__setjmp is returns_twice
+ * instead: GCC sees every call in the block return to it and keeps only values live
+ * across it in memory, and LLVM reuses no stack slot in a function that calls one.  It
+ * saves what it must itself (no
  * pointer mangling, no signal mask: nothing godefer does changes the mask between a
  * frame's entry and a recovery into it).  Every translation unit that uses it has its
  * own copy (static), called directly, never through a PLT; the template has both
  * assembler dialects, as code may be built with -masm=intel.  It starts a cache line of
  * its own: packed between the frame's hot neighbours (the deferred function, its thunk)
- * it made a one-defer frame ≈ 1 ns slower on Zen 3, by layout alone.  noclone: a clone
- * specialized for its argument would not find the buffer in rdi. */
-__attribute__((naked, returns_twice, noinline, noclone, unused, aligned(64))) static int go__setjmp(
+ * it made a one-defer frame ≈ 1 ns slower on Zen 3, by layout alone.  noclone (GCC): a
+ * clone specialized for its argument would not find the buffer in rdi. */
+__attribute__((naked, returns_twice, noinline, GO__NOCLONE_ unused, aligned(64))) static int go__setjmp(
     go__jmpbuf b __attribute__((unused))) {
     __asm__ volatile("{movq %%rbp, 0(%%rdi)|mov QWORD PTR [rdi], rbp}\n\t"
                      "{movq (%%rsp), %%rdx|mov rdx, QWORD PTR [rsp]}\n\t"
@@ -441,18 +445,19 @@ __attribute__((naked, returns_twice, noinline, noclone, unused, aligned(64))) st
                      "ret" ::: "memory");
 }
 #define GO__SETJMP(b) go__setjmp(b)
-#endif
 #else
 typedef jmp_buf go__jmpbuf;
 #define GO__SETJMP(b) _setjmp(b)
 #endif
 
 /* A defer frame: lives on the C stack of the function that holds the go_frame.  Only
- * link and n are set on entry; ov and spent are valid once n has GO__POOLED. */
+ * link and n are set on entry; the other fields are valid once n has GO__POOLED. */
 typedef struct go__frame {
     struct go__frame *link;  /* the enclosing frame of this goroutine */
     unsigned n;              /* records in slot[], | GO__POOLED once the pool was used */
     unsigned spare_;
+    go__rec *top, *end;      /* the newest chunk's free records (NULL, NULL: no chunk):
+                              * go_defer pushes there inline, its count is top */
     struct go__chunk *ov;    /* pool chunks that may hold records, newest first */
     struct go__chunk *spent; /* chunks a panic has popped empty (kept until left) */
     go__jmpbuf jb;           /* where a recovery resumes */
@@ -493,14 +498,22 @@ GO__INLINE void go__push(go__frame *f, void (*call)(const go__rec *), void (*fn)
      * runs, and store garbage (tests/test_fastpath.c, recover_legality): keep them opaque
      * here, where they are stored. */
     __asm__("" : "+r"(call), "+r"(fn));
-    if (__builtin_expect(f->n < GO__NSLOT, 1)) {
-        go__rec *r = &f->slot[f->n++];
-        r->call = call;
-        r->fn = fn;
-        r->arg = arg;
+    go__rec *r;
+    unsigned n = f->n;
+    if (__builtin_expect(n < GO__NSLOT, 1)) {
+        r = &f->slot[n];
+        f->n = n + 1;
+    } else if (__builtin_expect((n & GO__POOLED) && f->top != f->end, 1)) {
+        /* A defer in a loop, past the slots: the frame is a local of the caller, so its
+         * fields stay in the caller's stack frame, and the count is no load of a chunk. */
+        r = f->top++;
     } else {
         go__push_slow(f, call, fn, arg);
+        return;
     }
+    r->call = call;
+    r->fn = fn;
+    r->arg = arg;
 }
 
 /* Calls one deferred call.  This is the one place where a function taking T * is called

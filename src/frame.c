@@ -4,23 +4,27 @@
 
 #include <stdlib.h>
 
-static go__chunk *chunk_get(go__g *g, size_t need) {
+/* A chunk from the pool (not empty); pooled chunks all have the standard size (chunk_put
+ * frees the others). */
+static inline go__chunk *pool_take(go__g *g) {
     go__chunk *c = g->pool;
-    if (__builtin_expect(need <= GO__CHUNK_BYTES && c != NULL, 1)) {
-        /* Pooled chunks all have the standard size (chunk_put frees the others). */
-        g->pool = c->next;
-        g->npool--;
-        c->low = GO__CHUNK_BYTES;
-        c->lim = GO__CHUNK_BYTES / (uint32_t)sizeof(go__rec);
-    } else {
-        size_t cap = need <= GO__CHUNK_BYTES ? GO__CHUNK_BYTES : need;
-        if (cap > UINT32_MAX - 64) go__throw("go_defer_val: value too large");
-        c = malloc(sizeof *c + cap);
-        if (!c) go__throw("out of memory allocating a defer record");
-        c->cap = (uint32_t)cap;
-        c->low = c->cap;
-        c->lim = c->cap / (uint32_t)sizeof(go__rec);
-    }
+    g->pool = c->next;
+    g->npool--;
+    c->low = GO__CHUNK_BYTES;
+    c->lim = GO__CHUNK_BYTES / (uint32_t)sizeof(go__rec);
+    c->nrec = 0;
+    return c;
+}
+
+static go__chunk *chunk_get(go__g *g, size_t need) {
+    if (need <= GO__CHUNK_BYTES && g->pool) return pool_take(g);
+    size_t cap = need <= GO__CHUNK_BYTES ? GO__CHUNK_BYTES : need;
+    if (cap > UINT32_MAX - 64) go__throw("go_defer_val: value too large");
+    go__chunk *c = malloc(sizeof *c + cap);
+    if (!c) go__throw("out of memory allocating a defer record");
+    c->cap = (uint32_t)cap;
+    c->low = c->cap;
+    c->lim = c->cap / (uint32_t)sizeof(go__rec);
     c->nrec = 0;
     return c;
 }
@@ -44,56 +48,66 @@ void go__free_pool(go__g *g) {
     g->npool = 0;
 }
 
-static go__chunk *chunk_push(go__g *g, go__frame *f, size_t need) {
-    go__chunk *c = chunk_get(g, need);
-    c->next = f->ov;
+/* The newest chunk's records in use are counted by the frame's top, where go_defer
+ * pushes inline; an older chunk's by its nrec, set when a newer one is pushed. */
+static void newest(go__frame *f, go__chunk *c) {
     f->ov = c;
-    return c;
+    f->top = c ? &c->rec[c->nrec] : NULL;
+    f->end = c ? &c->rec[c->lim] : NULL;
+}
+
+static void chunk_link(go__frame *f, go__chunk *c) {
+    if (f->ov) f->ov->nrec = (unsigned)(f->top - f->ov->rec);
+    c->next = f->ov;
+    newest(f, c);
 }
 
 /* The frame's pool fields are set when it first needs them. */
 static void pooled(go__frame *f) {
     if (!(f->n & GO__POOLED)) {
-        f->ov = f->spent = NULL;
+        f->spent = NULL;
+        newest(f, NULL);
         f->n |= GO__POOLED;
     }
 }
 
-static __attribute__((noinline)) void push_chunk(go__frame *f, void (*call)(const go__rec *),
-                                                 void (*fn)(void), void *arg) {
-    pooled(f);
-    go__chunk *c = chunk_push(go__getg(), f, sizeof(go__rec));
-    go__rec *r = &c->rec[c->nrec++];
+static void put_rec(go__rec *r, void (*call)(const go__rec *), void (*fn)(void), void *arg) {
     r->call = call;
     r->fn = fn;
     r->arg = arg;
 }
 
-/* Past the slots (or after a copied value), records go to the newest chunk.  The common
- * case saves no register, so that a loop of defers pays little for leaving the slots. */
-void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void), void *arg) {
-    go__chunk *c;
-    unsigned k;
-    if (__builtin_expect((f->n & GO__POOLED) && (c = f->ov) && (k = c->nrec) < c->lim, 1)) {
-        go__rec *r = &c->rec[k];
-        c->nrec = k + 1;
-        r->call = call;
-        r->fn = fn;
-        r->arg = arg;
-        return;
-    }
-    push_chunk(f, call, fn, arg);
+static __attribute__((noinline)) void push_cold(go__frame *f, void (*call)(const go__rec *),
+                                                void (*fn)(void), void *arg) {
+    pooled(f);
+    if (f->top == f->end) chunk_link(f, chunk_get(go__getg(), sizeof(go__rec)));
+    put_rec(f->top++, call, fn, arg);
 }
 
-/* Room for a copied value, below the records of the frame's newest chunk. */
-static void *carve(go__chunk *c, size_t size, size_t align) {
-    uintptr_t base = (uintptr_t)c->rec, used = base + c->nrec * sizeof(go__rec);
+/* go_defer when the slots are full and the newest chunk (if any) is too: a chunk from the
+ * pool, in a leaf function (anything else is push_cold's). */
+void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void), void *arg) {
+    go__g *g = (go__g *)go__curg;
+    if (!(g && g->pool && (!(f->n & GO__POOLED) || f->top == f->end))) {
+        push_cold(f, call, fn, arg);
+        return;
+    }
+    pooled(f);
+    chunk_link(f, pool_take(g));
+    put_rec(f->top++, call, fn, arg);
+}
+
+/* Room for a copied value in the frame's newest chunk, below its records. */
+static void *carve(go__frame *f, size_t size, size_t align) {
+    go__chunk *c = f->ov;
+    uintptr_t base = (uintptr_t)c->rec, used = (uintptr_t)f->top;
     uintptr_t top = base + c->low;
     if (top - used < size) return NULL;
     uintptr_t p = (top - size) & ~(uintptr_t)(align - 1);
     if (p < used) return NULL;
     c->low = (uint32_t)(p - base);
     c->lim = c->low / (uint32_t)sizeof(go__rec);
+    f->end = &c->rec[c->lim];
     return (void *)p;
 }
 
@@ -103,8 +117,11 @@ void *go__blob(go__frame *f, size_t size, size_t align) {
     if (size == 0) size = 1;
     if (size > (1u << 30)) go__throw("go_defer_val: value too large");
     pooled(f);
-    void *p = f->ov ? carve(f->ov, size, align) : NULL;
-    if (!p) p = carve(chunk_push(go__getg(), f, size + align), size, align);
+    void *p = f->ov ? carve(f, size, align) : NULL;
+    if (!p) {
+        chunk_link(f, chunk_get(go__getg(), size + align));
+        p = carve(f, size, align);
+    }
     return p;
 }
 
@@ -115,12 +132,12 @@ void *go__blob(go__frame *f, size_t size, size_t align) {
  * record stays where it is until the frame is released, so callers call it in place. */
 const go__rec *go__pop_pooled(go__frame *f) {
     go__chunk *c;
-    while ((c = f->ov) && c->nrec == 0) {
-        f->ov = c->next;
+    while ((c = f->ov) && f->top == c->rec) {
+        newest(f, c->next);
         c->next = f->spent;
         f->spent = c;
     }
-    if (c) return &c->rec[--c->nrec];
+    if (c) return --f->top;
     unsigned n = f->n & ~GO__POOLED;
     if (n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
     if (!n) return NULL;
@@ -139,7 +156,8 @@ static void put_list(go__g *g, go__chunk *c) {
 void go__release_pooled(go__g *g, go__frame *f) {
     put_list(g, f->ov);
     put_list(g, f->spent);
-    f->ov = f->spent = NULL;
+    f->spent = NULL;
+    newest(f, NULL);
 }
 
 /* Runs rec[0 .. count) newest first, each popped (count lowered, keeping the bits in keep)
@@ -164,11 +182,14 @@ void go__leave_slow(go__frame *f) {
      * no chunk at all).  Chunks on f->spent were emptied by a panic's pops, whose calls
      * ran in place. */
     for (go__chunk *c; (f->n & GO__POOLED) && (c = f->ov);) {
-        go__run_records(c->rec, &c->nrec, 0);
+        for (go__rec *r = f->top; r != c->rec;) {
+            f->top = --r;
+            go__invoke(r);
+        }
         /* Its calls have returned, and records only use values copied into their own
          * chunk or an older one (the value is carved before its record is pushed): the
          * chunk can be reused at once, also by the calls still to run. */
-        f->ov = c->next;
+        newest(f, c->next);
         chunk_put(g, c);
     }
     if ((f->n & ~GO__POOLED) > GO__NSLOT) go__throw("go_frame: corrupted defer chain");

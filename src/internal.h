@@ -19,8 +19,9 @@
  * abandoned by a recovery. */
 typedef struct go__chunk {
     struct go__chunk *next; /* older chunk of the frame, or next free chunk */
-    unsigned nrec;          /* records in use */
-    uint32_t lim;           /* records that fit below low: push checks only this */
+    unsigned nrec;          /* records in use, once a newer chunk was pushed (the
+                             * frame's newest chunk counts them by f->top) */
+    uint32_t lim;           /* records that fit below low (f->end of the newest) */
     uint32_t cap;           /* bytes after the header; more than GO__CHUNK_BYTES for a
                              * chunk made for one big value, which is freed, not pooled */
     uint32_t low;           /* offset of the lowest copied value (== cap when none) */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Objects from GCC and Clang mix: builds some test programs with another compiler than
-# the library's (go_frame arms its recovery point differently under each, with one buffer
-# layout and one jump back; include/godefer.h) against the shared library, and runs them.
+# the library's (go_frame arms its recovery point in code each compiles itself, for one
+# jump back in the library; include/godefer.h) against the shared library, and runs them.
 # FLAGS: more compiler flags (e.g. -masm=intel: the header's assembly has both dialects).
 #   check_mixed.sh CC LIBDIR INCDIR TESTDIR WORKDIR [FLAGS]
 set -eu

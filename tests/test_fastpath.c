@@ -369,6 +369,40 @@ static void test_frames_loop_counter(void) {
     ASSERT_INT(counted - r0, 40);
 }
 
+/* A local that the block does not change is intact after a recovery, also when the
+ * block spills temporaries across its calls: Clang's __builtin_setjmp let a spill inside
+ * the block reuse the stack slot the outer counter was reloaded from after the frame's
+ * recovery point (the loop then ran forever), where a returns_twice call does not. */
+__attribute__((noinline)) static long opaque(long v) {
+    __asm__ volatile("" : "+r"(v));
+    return v;
+}
+__attribute__((noinline)) static void use4(long a, long b, long c, long d) {
+    __asm__ volatile("" ::"r"(a), "r"(b), "r"(c), "r"(d));
+}
+static void test_unchanged_local_after_spills(void) {
+    int iters = 0;
+    long seen = 0;
+    for (long t = 0; t < 6; t++) {
+        go_frame {
+            go_defer(rec_count, NULL);
+            for (long i = 0; i < 4; i++) {
+                long u = opaque(i), v = opaque(u + 1), w = opaque(v + u), x = opaque(w * 3);
+                long y = opaque(x ^ u), z = opaque(y + v), q = opaque(z + 1);
+                use4(u, v, w, x);
+                use4(y, z, q, v * w);
+                use4(u, v, w, x);
+                use4(y, z, q, v * w);
+            }
+            go_panic(go_int(1));
+        }
+        seen = seen * 10 + t;
+        if (++iters > 6) break;
+    }
+    ASSERT_INT(iters, 6);
+    ASSERT_INT(seen, 12345);
+}
+
 /* ---- threads -------------------------------------------------------------------- */
 
 static __thread long trec;
@@ -442,6 +476,7 @@ static const harness_case cases[] = {
     {"nested_panics", test_nested_panics},
     {"frames_in_loop", test_frames_in_loop},
     {"frames_loop_counter", test_frames_loop_counter},
+    {"unchanged_local_after_spills", test_unchanged_local_after_spills},
     {"threads", test_threads},
     {"left_out_of_order", test_left_out_of_order},
     {0},

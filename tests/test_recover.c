@@ -388,6 +388,74 @@ static void test_recovered_twice_into_one_frame(void) {
     }
 }
 
+/* A frame with calls in several pool chunks (past its eight slots, 42 records a chunk,
+ * with copied values of two sizes, so that some chunks are left with room) panics; the
+ * panic pops across chunk boundaries until the call at position k recovers, and the
+ * landing runs the rest, from inside a chunk or from the slots.  In some runs one of
+ * those panics again (position p) and a later one (position k2) recovers into the same
+ * frame.  Every call runs once, newest first, with its own value. */
+static int order[130], norder, bad_values; /* calls in run order: their defer index */
+static void ran(long i) {
+    if (norder < 130) order[norder] = (int)i;
+    norder++;
+}
+struct big { long i; char pad[200]; };
+static void seq(int *i) { ran(*i); }
+static void seq_val(long *v) { ran(*v - 1000); } /* a copy of 1000 + i */
+static void seq_big(struct big *b) {
+    if (b->pad[0] != (char)b->i || b->pad[199] != (char)~b->i) bad_values++;
+    ran(b->i);
+}
+static void seq_recover(int *i) {
+    if (go_isnil(go_recover())) bad_values++;
+    ran(*i);
+}
+static void seq_panic(int *i) {
+    ran(*i);
+    go_panic(go_int(*i));
+}
+static void test_recovery_across_chunks(void) {
+    static int idx[130];
+    enum { N = 130 };
+    static const struct { int k, p, k2; } runs[] = {
+        {0, -1, -1}, {5, -1, -1}, {7, -1, -1}, {8, -1, -1}, {9, -1, -1}, {30, -1, -1},
+        {49, -1, -1}, {50, -1, -1}, {51, -1, -1}, {91, -1, -1}, {92, -1, -1},
+        {128, -1, -1}, {129, -1, -1}, {100, 95, 60}, {100, 60, 20}, {129, 51, 50},
+        {50, 49, 3}, {30, 10, 5}, {12, 8, 7},
+    };
+    for (unsigned t = 0; t < sizeof runs / sizeof runs[0]; t++) {
+        volatile int after = 0;
+        norder = bad_values = 0;
+        go_frame {
+            for (int i = 0; i < N; i++) {
+                idx[i] = i;
+                if (i == runs[t].k || i == runs[t].k2) {
+                    go_defer(seq_recover, &idx[i]);
+                } else if (i == runs[t].p) {
+                    go_defer(seq_panic, &idx[i]);
+                } else if (i % 7 == 3) {
+                    struct big b = {.i = i};
+                    b.pad[0] = (char)i;
+                    b.pad[199] = (char)~i;
+                    go_defer_val(seq_big, b);
+                } else if (i % 4 == 1) {
+                    go_defer_val(seq_val, (long)(1000 + i));
+                } else {
+                    go_defer(seq, &idx[i]);
+                }
+            }
+            go_panic(go_int(-1));
+        }
+        after++;
+        ASSERT_INT(after, 1);
+        ASSERT_INT(norder, N);
+        ASSERT_INT(bad_values, 0);
+        int misplaced = 0;
+        for (int j = 0; j < N; j++) misplaced += order[j] != N - 1 - j;
+        ASSERT_INT(misplaced, 0);
+    }
+}
+
 /* ---- defer recover() (go_defer_recover) -------------------------------------------- */
 
 /* recover.go test2: deferred directly in the panicking frame, it is run by the panic
@@ -503,6 +571,7 @@ static const harness_case cases[] = {
     {"many_recoveries", test_many_recoveries},
     {"panic_while_leaving_after_recovery", test_panic_while_leaving_after_recovery},
     {"recovered_twice_into_one_frame", test_recovered_twice_into_one_frame},
+    {"recovery_across_chunks", test_recovery_across_chunks},
     {"recover_as_last_statement", test_recover_as_last_statement},
     {"deferred_recover_too_early", test_deferred_recover_too_early},
     {"deferred_recover_in_deferred_function", test_deferred_recover_in_deferred_function},
