@@ -579,27 +579,14 @@ GO__INLINE void go__land(go__frame *f) {
  * execution continues after the block.  Frames nest.  Do not jump into a frame's block
  * from outside, and do not leave it with longjmp: both are reported as fatal errors.
  */
-#if defined(__GNUC__) && !defined(__clang__)
-/* GCC: arming before go__enter lets it see n == 0 in go_defer (the frame's state is then
- * not live across the setjmp, so it need not be reloaded after it). */
+/* Arming before go__enter lets the compiler see n == 0 in go_defer (the frame's state is
+ * then not live across the setjmp, so it need not be reloaded after it). */
 #define go_frame                                                                      \
     for (go__frame go__f_ __attribute__((cleanup(go__leave))), *go__fp_ = &go__f_;    \
          go__fp_; go__fp_ = NULL)                                                     \
         if (GO__SETJMP(go__f_.jb) ? (go__land(&go__f_), 1)                            \
                                   : (go__enter(&go__f_), 0)) {                        \
         } else
-#else
-/* Clang does not model the receiver as reachable from the calls in the block: in that
- * order it kept a loop temporary that the block changes in a stack slot read after a
- * recovery (test_fastpath's frames_loop_counter). */
-#define go_frame                                                                      \
-    for (go__frame go__f_ __attribute__((cleanup(go__leave))),                        \
-         *go__fp_ = go__enter(&go__f_);                                               \
-         go__fp_; go__fp_ = NULL)                                                     \
-        if (GO__SETJMP(go__f_.jb)) {                                                  \
-            go__land(&go__f_);                                                        \
-        } else
-#endif
 
 /* The argument's type after array-to-pointer decay. */
 #define go__argtype(a) __typeof__(1 ? (a) : (a))
