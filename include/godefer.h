@@ -474,8 +474,8 @@ extern GO_API __thread struct go__ghead *go__curg __attribute__((tls_model("init
 
 GO_API struct go__ghead *go__ginit(void);
 GO_API void go__leave_slow(go__frame *f);
-GO_API void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void),
-                          void *arg);
+GO_API unsigned go__leave_pool(go__frame *f);
+GO_API go__rec *go__push_slow(go__frame *f); /* the record to fill */
 GO_API void *go__blob(go__frame *f, size_t size, size_t align);
 GO_API GO__NORETURN void go__panic_nilfunc(const go__rec *r);
 GO_API go_any go__recover(void *retaddr);
@@ -508,8 +508,7 @@ GO__INLINE void go__push(go__frame *f, void (*call)(const go__rec *), void (*fn)
          * fields stay in the caller's stack frame, and the count is no load of a chunk. */
         r = f->top++;
     } else {
-        go__push_slow(f, call, fn, arg);
-        return;
+        r = go__push_slow(f);
     }
     r->call = call;
     r->fn = fn;
@@ -539,10 +538,13 @@ GO__INLINE void go__invoke(const go__rec *r) {
 GO__INLINE void go__leave(go__frame *f) {
     unsigned n = f->n;
     if (n == GO__LEFT) return; /* after go__land; known there, so this folds away */
-    if (__builtin_expect(go__curg->frame != f || n > GO__NSLOT, 0)) {
+    if (__builtin_expect(go__curg->frame != f, 0)) {
         go__leave_slow(f);
         return;
     }
+    /* Past the slots: the chunks' calls, then the slots' here.  A frame whose count is
+     * known never has chunks, and this folds away. */
+    if (__builtin_expect(n > GO__NSLOT, 0)) n = go__leave_pool(f);
     /* The first call is peeled off: where n is known (every frame that defers a fixed
      * number of calls) its record is too, and the call is direct. */
     if (n) {

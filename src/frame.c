@@ -71,30 +71,20 @@ static void pooled(go__frame *f) {
     }
 }
 
-static void put_rec(go__rec *r, void (*call)(const go__rec *), void (*fn)(void), void *arg) {
-    r->call = call;
-    r->fn = fn;
-    r->arg = arg;
-}
-
-static __attribute__((noinline)) void push_cold(go__frame *f, void (*call)(const go__rec *),
-                                                void (*fn)(void), void *arg) {
+static __attribute__((noinline)) go__rec *push_cold(go__frame *f) {
     pooled(f);
     if (f->top == f->end) chunk_link(f, chunk_get(go__getg(), sizeof(go__rec)));
-    put_rec(f->top++, call, fn, arg);
+    return f->top++;
 }
 
-/* go_defer when the slots are full and the newest chunk (if any) is too: a chunk from the
- * pool, in a leaf function (anything else is push_cold's). */
-void go__push_slow(go__frame *f, void (*call)(const go__rec *), void (*fn)(void), void *arg) {
+/* go_defer when the slots are full and the newest chunk (if any) is too: the record to
+ * fill, in a chunk from the pool, in a leaf function (anything else is push_cold's). */
+go__rec *go__push_slow(go__frame *f) {
     go__g *g = (go__g *)go__curg;
-    if (!(g && g->pool && (!(f->n & GO__POOLED) || f->top == f->end))) {
-        push_cold(f, call, fn, arg);
-        return;
-    }
+    if (!(g && g->pool && (!(f->n & GO__POOLED) || f->top == f->end))) return push_cold(f);
     pooled(f);
     chunk_link(f, pool_take(g));
-    put_rec(f->top++, call, fn, arg);
+    return f->top++;
 }
 
 /* Room for a copied value in the frame's newest chunk, below its records. */
@@ -160,15 +150,42 @@ void go__release_pooled(go__g *g, go__frame *f) {
     newest(f, NULL);
 }
 
-/* Runs rec[0 .. count) newest first, each popped (count lowered, keeping the bits in keep)
- * before its call.  A call that returns has left the count as it was: a panic that popped
- * more of this frame's records either recovered into this frame or beyond it (a jump) or
- * ended the program, and a Goexit never returns (see go__leave). */
-static inline void go__run_records(go__rec *rec, unsigned *count, unsigned keep) {
-    for (unsigned n = *count & ~keep; n;) {
-        *count = keep | --n;
+/* Runs rec[0 .. count) newest first, each popped (count lowered) before its call.  A
+ * call that returns has left the count as it was: a panic that popped more of this
+ * frame's records either recovered into this frame or beyond it (a jump) or ended the
+ * program, and a Goexit never returns (see go__leave). */
+static inline void go__run_records(go__rec *rec, unsigned *count) {
+    for (unsigned n = *count; n;) {
+        *count = --n;
         go__invoke(&rec[n]);
     }
+}
+
+/* Leaving a pooled frame that is the innermost: runs the records in its chunks, which are
+ * newer than those in its slots, in go__pop's order, and gives every chunk back; the
+ * frame is then an ordinary one (nothing still pending uses a chunk: a record in a slot
+ * never refers to a copied value, as a frame that copied one pushes only to chunks).
+ * Returns its slot count, for the caller to run those. */
+unsigned go__leave_pool(go__frame *f) {
+    if (!(f->n & GO__POOLED)) go__throw("go_frame: corrupted defer chain");
+    go__g *g = go__getg();
+    for (go__chunk *c; (c = f->ov);) {
+        for (go__rec *r = f->top; r != c->rec;) {
+            f->top = --r;
+            go__invoke(r);
+        }
+        /* Its calls have returned, and records only use values copied into their own
+         * chunk or an older one (the value is carved before its record is pushed): the
+         * chunk can be reused at once, also by the calls still to run.  Chunks on
+         * f->spent were emptied by a panic's pops, whose calls ran in place. */
+        newest(f, c->next);
+        chunk_put(g, c);
+    }
+    put_list(g, f->spent);
+    f->spent = NULL;
+    f->n &= ~GO__POOLED;
+    if (f->n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
+    return f->n;
 }
 
 void go__leave_slow(go__frame *f) {
@@ -178,22 +195,7 @@ void go__leave_slow(go__frame *f) {
         go__throw("go_frame left out of order: an inner frame was left by longjmp, or "
                   "this frame was entered by a jump into its block");
     }
-    /* go__pop's order, a chunk at a time, then the slots (the frame is pooled here or had
-     * no chunk at all).  Chunks on f->spent were emptied by a panic's pops, whose calls
-     * ran in place. */
-    for (go__chunk *c; (f->n & GO__POOLED) && (c = f->ov);) {
-        for (go__rec *r = f->top; r != c->rec;) {
-            f->top = --r;
-            go__invoke(r);
-        }
-        /* Its calls have returned, and records only use values copied into their own
-         * chunk or an older one (the value is carved before its record is pushed): the
-         * chunk can be reused at once, also by the calls still to run. */
-        newest(f, c->next);
-        chunk_put(g, c);
-    }
-    if ((f->n & ~GO__POOLED) > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
-    go__run_records(f->slot, &f->n, f->n & GO__POOLED);
-    if ((f->n & GO__POOLED) && f->spent) go__release_pooled(g, f);
+    if (f->n > GO__NSLOT) go__leave_pool(f);
+    go__run_records(f->slot, &f->n);
     g->head.frame = f->link;
 }
