@@ -546,7 +546,7 @@ GO__INLINE void go__leave(go__frame *f) {
      * known never has chunks, and this folds away. */
     if (__builtin_expect(n > GO__NSLOT, 0)) n = go__leave_pool(f);
     /* The first call is peeled off: where n is known (every frame that defers a fixed
-     * number of calls) its record is too, and the call is direct. */
+     * number of calls) its record is at a known place. */
     if (n) {
         f->n = --n;
         go__invoke_local(&f->slot[n]);
