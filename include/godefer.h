@@ -40,8 +40,8 @@
 #include <stdio.h>
 
 /* How a recovery returns into a frame.  x86_64: an 8-word buffer that the library's
- * go__longjmp jumps back to, armed by go__setjmp (below), so objects from both compilers
- * mix.  Elsewhere, and under
+ * go__longjmp jumps back to, armed by go__setjmp (below) in the user's code under GCC
+ * and Clang alike, so objects from both compilers mix.  Elsewhere, and under
  * ThreadSanitizer (which must see the jumps): _setjmp/longjmp.  The choice is part of
  * the ABI: objects and the library must agree, and the name of go__ginit says which one
  * a library was built with, so a mismatch fails to link. */
@@ -421,9 +421,8 @@ typedef void *go__jmpbuf[8];
  * (tests/test_fastpath.c, unchanged_local_after_spills).  go__setjmp is returns_twice
  * instead: GCC sees every call in the block return to it and keeps only values live
  * across it in memory, and LLVM reuses no stack slot in a function that calls one.  It
- * saves what it must itself (no
- * pointer mangling, no signal mask: nothing godefer does changes the mask between a
- * frame's entry and a recovery into it).  Every translation unit that uses it has its
+ * saves what it must itself (no pointer mangling, no signal mask: nothing godefer does
+ * changes the mask between a frame's entry and a recovery into it).  Every translation unit that uses it has its
  * own copy (static), called directly, never through a PLT; the template has both
  * assembler dialects, as code may be built with -masm=intel.  It starts a cache line of
  * its own: packed between the frame's hot neighbours (the deferred function, its thunk)
@@ -493,10 +492,12 @@ GO__INLINE go__frame *go__enter(go__frame *f) {
 
 GO__INLINE void go__push(go__frame *f, void (*call)(const go__rec *), void (*fn)(void),
                          void *arg) {
-    /* GCC 12's basic-block vectorizer may build the {call, fn} pair of constant addresses
-     * in the abnormal dispatcher block of a function with __builtin_setjmp, where it never
-     * runs, and store garbage (tests/test_fastpath.c, recover_legality): keep them opaque
-     * here, where they are stored. */
+    /* GCC 12's basic-block vectorizer built the {call, fn} pair of constant addresses in
+     * the abnormal dispatcher block of a function with __builtin_setjmp, where it never
+     * runs, and stored garbage (tests/test_fastpath.c, recover_legality).  Frames no
+     * longer use __builtin_setjmp, and that test passes without this; it stays, as the
+     * dispatcher of a returns_twice call is built the same way, for two register moves
+     * in a loop of defers: keep the addresses opaque here, where they are stored. */
     __asm__("" : "+r"(call), "+r"(fn));
     go__rec *r;
     unsigned n = f->n;
