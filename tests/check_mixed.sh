@@ -2,7 +2,8 @@
 # Objects from GCC and Clang mix: builds some test programs with another compiler than
 # the library's (go_frame arms its recovery point in code each compiles itself, for one
 # jump back in the library; include/godefer.h) against the shared library, and runs them.
-# FLAGS: more compiler flags (e.g. -masm=intel: the header's assembly has both dialects).
+# FLAGS: more compiler flags (e.g. -masm=intel: the header's assembly has both dialects;
+# -O3 or -Os, after the default -O2).  With the library's own compiler it checks those.
 #   check_mixed.sh CC LIBDIR INCDIR TESTDIR WORKDIR [FLAGS]
 set -eu
 cc=$1 libdir=$2 inc=$3 tests=$4 work=$5 flags=${6:-}
