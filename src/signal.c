@@ -67,7 +67,7 @@ bool go_fault_info(go_any v, go_fault *f) {
  * handler having returned (so the signal mask is the one of before the fault). */
 void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr, uintptr_t pc) {
     go__panic p;
-    memset(&p, 0, sizeof p);
+    GO__PANIC_CLEAR(&p);
     p.arg = go_make_uint(&go__type_sigError, fault_pack((int)sig, (int)code, addr));
     p.sig = (int)sig;
     p.sigcode = (int)code;
