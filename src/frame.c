@@ -181,8 +181,7 @@ unsigned go__leave_pool(go__frame *f) {
         newest(f, c->next);
         chunk_put(g, c);
     }
-    put_list(g, f->spent);
-    f->spent = NULL;
+    go__release_pooled(g, f); /* the spent chunks */
     f->n &= ~GO__POOLED;
     if (f->n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
     return f->n;

@@ -68,9 +68,7 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
 }
 
 /* go__longjmp: the jump back to a frame's recovery point (go__jmpbuf in godefer.h), as
- * if its setjmp had returned 1.  A go__setjmp buffer has every callee-saved register; a
- * __builtin_setjmp buffer (Clang) has only rbp, the resume address and sp, and its
- * function expects the others clobbered. */
+ * if its go__setjmp had returned 1: every callee-saved register, rbp and sp restored. */
 __asm__(".text\n"
         ".globl go__longjmp\n"
         ".hidden go__longjmp\n"
