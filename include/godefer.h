@@ -40,8 +40,8 @@
 #include <stdio.h>
 
 /* How a recovery returns into a frame.  x86_64: an 8-word buffer that the library's
- * go__longjmp jumps back to, armed by go__setjmp (below) in the user's code under GCC
- * and Clang alike, so objects from both compilers mix.  Elsewhere, and under
+ * go__setjmp arms and its go__longjmp jumps back to, under GCC and Clang alike, so
+ * objects from both compilers mix.  Elsewhere, and under
  * ThreadSanitizer (which must see the jumps): _setjmp/longjmp.  The choice is part of
  * the ABI: objects and the library must agree, and the name of go__ginit says which one
  * a library was built with, so a mismatch fails to link. */
@@ -409,11 +409,6 @@ typedef struct go__rec {
 #if defined(GO__X86_64_SJ)
 /* rbp, the resume address and sp, then rbx and r12-r15 (go__setjmp's layout). */
 typedef void *go__jmpbuf[8];
-#if defined(__clang__)
-#define GO__NOCLONE_
-#else
-#define GO__NOCLONE_ noclone,
-#endif
 /* Not __builtin_setjmp.  GCC keeps no value in a register across any call in a function
  * with it, and saves all six callee-saved registers in its prologue.  Clang (14) does not
  * see a recovery as a second return from it: a stack slot that a value live across the
@@ -421,28 +416,10 @@ typedef void *go__jmpbuf[8];
  * (tests/test_fastpath.c, unchanged_local_after_spills).  go__setjmp is returns_twice
  * instead: GCC sees every call in the block return to it and keeps only values live
  * across it in memory, and LLVM reuses no stack slot in a function that calls one.  It
- * saves what it must itself (no pointer mangling, no signal mask: nothing godefer does
- * changes the mask between a frame's entry and a recovery into it).  Every translation unit that uses it has its
- * own copy (static), called directly, never through a PLT; the template has both
- * assembler dialects, as code may be built with -masm=intel.  It starts a cache line of
- * its own: packed between the frame's hot neighbours (the deferred function, its thunk)
- * it made a one-defer frame ≈ 1 ns slower on Zen 3, by layout alone.  noclone (GCC): a
- * clone specialized for its argument would not find the buffer in rdi. */
-__attribute__((naked, returns_twice, noinline, GO__NOCLONE_ unused, aligned(64))) static int go__setjmp(
-    go__jmpbuf b __attribute__((unused))) {
-    __asm__ volatile("{movq %%rbp, 0(%%rdi)|mov QWORD PTR [rdi], rbp}\n\t"
-                     "{movq (%%rsp), %%rdx|mov rdx, QWORD PTR [rsp]}\n\t"
-                     "{movq %%rdx, 8(%%rdi)|mov QWORD PTR [rdi+8], rdx}\n\t"
-                     "{leaq 8(%%rsp), %%rdx|lea rdx, [rsp+8]}\n\t"
-                     "{movq %%rdx, 16(%%rdi)|mov QWORD PTR [rdi+16], rdx}\n\t"
-                     "{movq %%rbx, 24(%%rdi)|mov QWORD PTR [rdi+24], rbx}\n\t"
-                     "{movq %%r12, 32(%%rdi)|mov QWORD PTR [rdi+32], r12}\n\t"
-                     "{movq %%r13, 40(%%rdi)|mov QWORD PTR [rdi+40], r13}\n\t"
-                     "{movq %%r14, 48(%%rdi)|mov QWORD PTR [rdi+48], r14}\n\t"
-                     "{movq %%r15, 56(%%rdi)|mov QWORD PTR [rdi+56], r15}\n\t"
-                     "{xorl %%eax, %%eax|xor eax, eax}\n\t"
-                     "ret" ::: "memory");
-}
+ * is the library's (src/arch/x86_64.c, beside the jump back): nothing the user's flags
+ * add to compiled functions (a stack protector's canary, -finstrument-functions' and
+ * -pg's calls, coverage counters) can reach it, and LTO and COMDAT rules do not apply. */
+GO_API int go__setjmp(go__jmpbuf b) __attribute__((returns_twice));
 #define GO__SETJMP(b) go__setjmp(b)
 #else
 typedef jmp_buf go__jmpbuf;

@@ -67,9 +67,34 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
     r[REG_RCX] = (greg_t)pc;
 }
 
-/* go__longjmp: the jump back to a frame's recovery point (go__jmpbuf in godefer.h), as
- * if its go__setjmp had returned 1: every callee-saved register, rbp and sp restored. */
+/* A frame's recovery point (go__jmpbuf in godefer.h: rbp, the resume address, sp, then
+ * rbx and r12-r15).  go__setjmp saves what go__longjmp restores, and nothing else: no
+ * pointer mangling, no signal mask (nothing godefer does changes the mask between a
+ * frame's entry and a recovery into it).  go__longjmp jumps back as if go__setjmp had
+ * returned 1.  go__setjmp is exported (called from the user's frames, through the PLT
+ * when linked dynamically) and starts a cache line of its own: packed between a frame's
+ * hot neighbours it once made a one-defer frame about 1 ns slower on Zen 3. */
 __asm__(".text\n"
+        ".globl go__setjmp\n"
+        ".type go__setjmp,@function\n"
+        ".p2align 6\n"
+        "go__setjmp:\n"
+        ".cfi_startproc\n"
+        "    movq %rbp, 0(%rdi)\n"
+        "    movq (%rsp), %rdx\n"
+        "    movq %rdx, 8(%rdi)\n"
+        "    leaq 8(%rsp), %rdx\n"
+        "    movq %rdx, 16(%rdi)\n"
+        "    movq %rbx, 24(%rdi)\n"
+        "    movq %r12, 32(%rdi)\n"
+        "    movq %r13, 40(%rdi)\n"
+        "    movq %r14, 48(%rdi)\n"
+        "    movq %r15, 56(%rdi)\n"
+        "    xorl %eax, %eax\n"
+        "    ret\n"
+        ".cfi_endproc\n"
+        ".size go__setjmp, .-go__setjmp\n"
+        "\n"
         ".globl go__longjmp\n"
         ".hidden go__longjmp\n"
         ".type go__longjmp,@function\n"
