@@ -250,8 +250,12 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
  *     static void d(void *u) { go_frame { go_defer_recover(); } }   recovers, while
  *     go_frame { go_defer_recover(); go_panic(v); }                 does not. */
 #define go_defer_recover()                                                            \
-    go__push(&go__f_, go__recover_deferred, (void (*)(void))(uintptr_t)go__pc_here(),    \
-             __builtin_return_address(0))
+    __extension__({                                                                   \
+        go__rec *go__r_ = go__push(&go__f_, go__recover_deferred,                     \
+                                   (void (*)(void))(uintptr_t)go__pc_here(),          \
+                                   __builtin_return_address(0));                      \
+        GO__PUBLISH_(&go__f_, go__r_);                                                \
+    })
 
 /* runtime.Goexit(): runs every pending deferred call of the calling goroutine, then ends
  * the thread (pthread_exit).  Recover returns nil while it runs, and it cannot be
@@ -464,11 +468,14 @@ GO__INLINE go__frame *go__enter(go__frame *f) {
     f->link = g->frame;
     f->n = 0;
     g->frame = f;
+#if !defined(__clang__)
+    __asm__ volatile("" : : "m"(g->frame)); /* linked before a fault: see GO__PUBLISH_ */
+#endif
     return f;
 }
 
-GO__INLINE void go__push(go__frame *f, void (*call)(const go__rec *), void (*fn)(void),
-                         void *arg) {
+GO__INLINE go__rec *go__push(go__frame *f, void (*call)(const go__rec *), void (*fn)(void),
+                             void *arg) {
     /* GCC 12's basic-block vectorizer built the {call, fn} pair of constant addresses in
      * the abnormal dispatcher block of a function with __builtin_setjmp, where it never
      * runs, and stored garbage (tests/test_fastpath.c, recover_legality).  Frames no
@@ -491,6 +498,7 @@ GO__INLINE void go__push(go__frame *f, void (*call)(const go__rec *), void (*fn)
     r->call = call;
     r->fn = fn;
     r->arg = arg;
+    return r;
 }
 
 /* Calls one deferred call.  This is the one place where a function taking T * is called
@@ -549,6 +557,12 @@ GO__INLINE void go__land(go__frame *f) {
     f->n = GO__LEFT;
 }
 
+/* go__land behind an asm that may change any memory whose address escaped before it. */
+GO__INLINE void go__land_clobbered(go__frame *f) {
+    __asm__ volatile("" ::: "memory");
+    go__land(f);
+}
+
 /*
  * go_frame { ... }
  *
@@ -560,74 +574,130 @@ GO__INLINE void go__land(go__frame *f) {
  * from outside, and do not leave it with longjmp: both are reported as fatal errors.
  */
 /* Arming before go__enter lets the compiler see n == 0 in go_defer (the frame's state is
- * then not live across the setjmp, so it need not be reloaded after it). */
+ * then not live across the setjmp, so it need not be reloaded after it).  The block is the
+ * body of a loop that runs once; a recovery lands in GO__LANDED_ (see GO__PUBLISH_). */
 #define go_frame                                                                      \
     for (go__frame go__f_ __attribute__((cleanup(go__leave))), *go__fp_ = &go__f_;    \
-         go__fp_; go__fp_ = NULL)                                                     \
-        if (GO__SETJMP(go__f_.jb) ? (go__land(&go__f_), 1)                            \
-                                  : (go__enter(&go__f_), 0)) {                        \
+         go__fp_; go__fp_ = GO__LATCH_(go__fp_))                                      \
+        if (GO__SETJMP(go__f_.jb) ? (GO__LANDED_(), 1) : (go__enter(&go__f_), 0)) {   \
         } else
+
+/*
+ * Publishing a deferred call.  Go runs a deferred call once its defer statement has
+ * executed, whatever faults after it.  The stores that link the frame and fill the record
+ * are plain C stores, which the compiler may sink past, merge with or delete before a
+ * later access that it assumes cannot trap, and a fault made a panic by
+ * go_set_panic_on_fault would then find a stale frame: an asm that reads the frame, the
+ * record and the goroutine's frame link makes them happen here (it emits nothing; GCC's,
+ * volatile, reads the link in go__enter).
+ *
+ * Under Clang it also adds a control-flow edge.  A local whose address a go_defer in the
+ * block passes on (go_defer(to_error, &err)) and that the deferred call changes during a
+ * panic must be reloaded after the recovery lands.  LLVM forwards the value stored before
+ * the frame instead when no path in its control-flow graph leads from the go_defer that
+ * captured the address to the landing, as when the block cannot end normally (it ends in
+ * go_panic or another noreturn call, or in an endless loop): the recovery's return from
+ * go__setjmp is no edge from the block.  So under Clang the landing is in the frame loop's
+ * latch, behind an asm that may write any memory whose address escaped before it, and each
+ * go_defer may, as far as the compiler knows, continue the loop as a landing would (its
+ * asm is not volatile, so that the compiler keeps what it knows of the frame, such as its
+ * count; the branch on its result keeps it).  The latch ends the loop on every path, so
+ * the block is in no loop.  GCC needs none of this: it gives every call in the block an
+ * edge to the returns_twice call.  A go_defer in a loop of the user's inside the block
+ * continues that loop instead (see THE VOLATILE RULE at the top).
+ */
+#if defined(__clang__)
+#define GO__LANDING_ ((go__frame *)((char *)&go__f_ + 1))
+#define GO__LANDED_() (go__fp_ = GO__LANDING_)
+#define GO__LATCH_(fp_) ((fp_) == &go__f_ ? NULL : (go__land_clobbered(&go__f_), NULL))
+#define GO__PUBLISH_(f_, r_)                                                          \
+    __extension__({                                                                   \
+        int go__again_ = 0;                                                           \
+        __asm__("" : "+r"(go__again_) : "m"(*(f_)), "m"(*(r_)), "m"(go__curg->frame)); \
+        if (__builtin_expect(go__again_, 0)) {                                        \
+            go__fp_ = GO__LANDING_;                                                   \
+            continue;                                                                 \
+        }                                                                             \
+        (void)0;                                                                      \
+    })
+#else
+#define GO__LANDED_() go__land(&go__f_)
+#define GO__LATCH_(fp_) NULL
+#define GO__PUBLISH_(f_, r_) __asm__ volatile("" : : "m"(*(f_)), "m"(*(r_)))
+#endif
 
 /* The argument's type after array-to-pointer decay. */
 #define go__argtype(a) __typeof__(1 ? (a) : (a))
 
-/* GCC makes a per-site thunk when optimizing.  At -O0 it would build a trampoline on the
- * stack for any nested function whose address is taken, so unoptimized code (and Clang,
- * which has no nested functions) takes the cast in go__invoke instead. */
+/* go__defer_typed(f, fn, arg): f, fn and arg already evaluated, in Go's order (the
+ * function value first), into locals go__fv_ and go__a_.  GCC makes a per-site thunk when
+ * optimizing.  At -O0 it would build a trampoline on the stack for any nested function
+ * whose address is taken, so unoptimized code (and Clang, which has no nested functions)
+ * takes the cast in go__invoke instead. */
+#define go__check_arg_(a_)                                                            \
+    _Static_assert(__builtin_classify_type(a_) == 5,                                  \
+                   "go_defer: the argument must be a pointer");                       \
+    (void)sizeof(go__fv_(a_), 0) /* fn must accept the argument */
 #if defined(__clang__) || !defined(__OPTIMIZE__) || defined(GODEFER_NO_THUNKS)
-#define go__defer_at(F_, fn_, a_)                                                     \
+#define go__defer_typed(F_, a_)                                                       \
     __extension__({                                                                   \
-        go__argtype(a_) go__a_ = (a_);                                                \
-        _Static_assert(__builtin_classify_type(go__a_) == 5,                          \
-                       "go_defer: the argument must be a pointer");                   \
-        (void)sizeof((fn_)(go__a_), 0); /* fn must accept the argument */             \
-        void (*go__fn_)(void) = (void (*)(void))(fn_);                                \
-        go__push((F_), go__fn_ ? NULL : go__panic_nilfunc, go__fn_, (void *)go__a_);  \
+        go__check_arg_(a_);                                                           \
+        void (*go__fn_)(void) = (void (*)(void))go__fv_;                              \
+        go__rec *go__r_ = go__push((F_), go__fn_ ? NULL : go__panic_nilfunc, go__fn_,  \
+                                   (void *)(a_));                                     \
+        GO__PUBLISH_((F_), go__r_);                                                   \
     })
 #else
 /* GCC: a nested function per site calls fn with its own type; it uses nothing of the
  * enclosing function, so it needs no trampoline and no executable stack (were one ever
  * needed, -Wtrampolines is an error here). */
-#define go__defer_at(F_, fn_, a_)                                                     \
+#define go__defer_typed(F_, a_)                                                       \
     __extension__({                                                                   \
-        go__argtype(a_) go__a_ = (a_);                                                \
-        _Static_assert(__builtin_classify_type(go__a_) == 5,                          \
-                       "go_defer: the argument must be a pointer");                   \
+        go__check_arg_(a_);                                                           \
         _Pragma("GCC diagnostic push")                                                \
         _Pragma("GCC diagnostic error \"-Wtrampolines\"")                             \
-        void go__thunk_(const go__rec *go__r_) {                                      \
-            ((__typeof__(&*(fn_)))go__r_->fn)((__typeof__(go__a_))go__r_->arg);       \
+        void go__thunk_(const go__rec *go__tr_) {                                     \
+            ((__typeof__(go__fv_))go__tr_->fn)((__typeof__(a_))go__tr_->arg);         \
         }                                                                             \
         _Pragma("GCC diagnostic pop")                                                 \
-        void (*go__fn_)(void) = (void (*)(void))(fn_);                                \
-        go__push((F_), go__fn_ ? go__thunk_ : go__panic_nilfunc, go__fn_,             \
-                 (void *)go__a_);                                                     \
+        void (*go__fn_)(void) = (void (*)(void))go__fv_;                              \
+        go__rec *go__r_ = go__push((F_), go__fn_ ? go__thunk_ : go__panic_nilfunc,     \
+                                   go__fn_, (void *)(a_));                            \
+        GO__PUBLISH_((F_), go__r_);                                                   \
     })
 #endif
 
 /*
- * go_defer(fn, arg): defer the call fn(arg).  fn and arg are evaluated now; fn is any
- * function (or function pointer) taking one pointer, checked against arg at compile
- * time: go_defer(free, p), go_defer(fclose, f), go_defer(unlock, &mu).  Its result, if
- * any, is discarded.  A NULL fn panics when the call is due (at frame exit), as in Go.
- * Deferred calls accumulate until the frame is left, also in loops.  Only valid inside a
- * go_frame block: elsewhere it does not compile.
+ * go_defer(fn, arg): defer the call fn(arg).  fn and arg are evaluated now, in that order
+ * (Go's); fn is any function (or function pointer) taking one pointer, checked against
+ * arg at compile time: go_defer(free, p), go_defer(fclose, f), go_defer(unlock, &mu).  Its
+ * result, if any, is discarded.  A NULL fn panics when the call is due (at frame exit), as
+ * in Go.  Deferred calls accumulate until the frame is left, also in loops.  Only valid
+ * inside a go_frame block: elsewhere it does not compile.
  */
-#define go_defer(fn_, arg_) go__defer_at(&go__f_, fn_, arg_)
+#define go_defer(fn_, arg_)                                                           \
+    __extension__({                                                                              \
+        __typeof__(&*(fn_)) go__fv_ = (fn_);                                          \
+        go__argtype(arg_) go__a_ = (arg_);                                            \
+        go__defer_typed(&go__f_, go__a_);                                             \
+    })
 
 /*
  * go_defer_val(fn, value): defer fn(&copy), where copy is a copy of value (of any complete
- * type T, e.g. a struct or a compound literal) made now, as Go copies a deferred call's
- * arguments.  fn takes a T *.  The copy lives in the thread's pool until the call ran.
+ * type T, e.g. a struct or a compound literal; a const or volatile one is copied as a plain
+ * T) made now, after fn is evaluated, as Go copies a deferred call's arguments.  fn takes a
+ * T *.  The copy lives in the thread's pool until the call ran.
  *   go_defer_val(show, ((struct point){x, y}));
  */
 #define go_defer_val(fn_, value_)                                                     \
-    __extension__({                                                                   \
-        __typeof__(value_) go__v_ = (value_);                                         \
-        __typeof__(value_) *go__vp_ = (__typeof__(value_) *)go__blob(                 \
-            &go__f_, sizeof go__v_, _Alignof(__typeof__(value_)));                    \
-        __builtin_memcpy((void *)go__vp_, &go__v_, sizeof go__v_);                    \
-        go__defer_at(&go__f_, fn_, go__vp_);                                          \
+    __extension__({                                                                              \
+        __typeof__(&*(fn_)) go__fv_ = (fn_);                                          \
+        __typeof__((void)0, value_) go__v_ = (value_);                                \
+        __typeof__(go__v_) *go__vp_ = (__typeof__(go__v_) *)go__blob(                 \
+            &go__f_, sizeof go__v_, _Alignof(__typeof__(go__v_)));                    \
+        __builtin_memcpy(go__vp_, &go__v_, sizeof go__v_);                            \
+        __asm__("" : "+r"(go__vp_) : "m"(*go__vp_)); /* the copy, before the record */ \
+        go__defer_typed(&go__f_, go__vp_);                                            \
     })
 
 #endif /* GODEFER_H */
