@@ -3,11 +3,14 @@
  *
  *   #include <godefer.h>            cc ... $(pkg-config --cflags --libs godefer)
  *
- *   int copy(const char *from, const char *to) {
- *       volatile int err = 0;
+ *   static void to_error(go_any *err) { go_any r = go_recover(); if (!go_isnil(r)) *err = r; }
+ *
+ *   go_any copy(const char *from, const char *to) {
+ *       go_any err = go_nil();
  *       go_frame {                      // a defer frame: a function body or any block
+ *           go_defer(to_error, &err);   // a panic below becomes the result
  *           FILE *in = fopen(from, "r");
- *           if (!in) go_panicf("open %s", from);
+ *           if (!in) go_panic(go_errorf("open %s", from));
  *           go_defer(fclose, in);       // runs when the block is left, however it is left
  *           ...
  *       }
@@ -23,9 +26,15 @@
  * on after its block.
  *
  * THE VOLATILE RULE.  Recovery returns into the frame's block with a jump.  A local
- * variable of the function that holds the go_frame, changed inside the frame's block and
+ * variable of the function that holds the go_frame, assigned by the block's own code and
  * read after the block once a panic was recovered, must be declared volatile (as with
- * setjmp).  Locals only read, or not used after the block, need nothing.
+ * setjmp).  Locals only read, or not used after the block, need nothing, and neither do
+ * locals changed through a pointer that the block passed to a go_defer of the frame (or to
+ * a function before one): err above needs no volatile.  Exception,
+ * under Clang, when the block cannot end normally (always panics, calls a _Noreturn
+ * function or loops forever): a go_defer inside a loop of the block (a do { } while (0)
+ * too) does not count, nor a pointer passed on after the block's last go_defer
+ * (docs/api.md).
  *
  * Requires GCC >= 10 or Clang >= 11 (GNU C: statement expressions, the cleanup
  * attribute, naked functions on x86_64).  Everything named go__* is internal.
@@ -59,12 +68,17 @@
 #include <setjmp.h>
 #define go__ginit go__ginit_setjmp
 #endif
-#if defined(__GNUC__) && !defined(__clang__)
-/* With a setjmp-like call in every frame, GCC's -Wclobbered (part of -Wextra) flags
- * variables that merely live across a frame; the real rule is the volatile rule above,
- * and the warning's false positives would make -Werror builds unusable, so it is off
- * where godefer.h is. */
+#if defined(__GNUC__) && !defined(__clang__) && !defined(GODEFER_KEEP_WARNINGS)
+/* With a returns_twice call in every frame, GCC gives every call of the function an edge
+ * to every frame's recovery point.  Two warnings then flag variables that merely live
+ * across a frame: -Wclobbered (-Wextra), and -Wmaybe-uninitialized (-Wall) for a variable
+ * of a later part of the function, such as the index of a second loop that holds a frame
+ * (its edges come from calls made before the variable exists).  GCC reports both at the
+ * variable, outside anything godefer's macros expand to, so they are off from here to the
+ * end of the including file; the real rule is the volatile rule above.  Define
+ * GODEFER_KEEP_WARNINGS before including godefer.h to keep them. */
 #pragma GCC diagnostic ignored "-Wclobbered"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 #ifdef __cplusplus
@@ -474,6 +488,11 @@ GO__INLINE go__frame *go__enter(go__frame *f) {
     return f;
 }
 
+#define GO__FILL_(r_, call_, fn_, arg_) ((r_)->call = (call_), (r_)->fn = (fn_), (r_)->arg = (arg_))
+/* A record counts (a panic sees it) only once everything the block did before its
+ * go_defer has happened: a fault there must not run it (see GO__PUBLISH_). */
+#define GO__COUNT_AFTER_() __asm__ volatile("" ::: "memory")
+
 GO__INLINE go__rec *go__push(go__frame *f, void (*call)(const go__rec *), void (*fn)(void),
                              void *arg) {
     /* GCC 12's basic-block vectorizer built the {call, fn} pair of constant addresses in
@@ -487,17 +506,20 @@ GO__INLINE go__rec *go__push(go__frame *f, void (*call)(const go__rec *), void (
     unsigned n = f->n;
     if (__builtin_expect(n < GO__NSLOT, 1)) {
         r = &f->slot[n];
+        GO__FILL_(r, call, fn, arg);
+        GO__COUNT_AFTER_();
         f->n = n + 1;
     } else if (__builtin_expect((n & GO__POOLED) && f->top != f->end, 1)) {
         /* A defer in a loop, past the slots: the frame is a local of the caller, so its
          * fields stay in the caller's stack frame, and the count is no load of a chunk. */
-        r = f->top++;
+        r = f->top;
+        GO__FILL_(r, call, fn, arg);
+        GO__COUNT_AFTER_();
+        f->top = r + 1;
     } else {
-        r = go__push_slow(f);
+        r = go__push_slow(f); /* counted already: a call, which the user's code precedes */
+        GO__FILL_(r, call, fn, arg);
     }
-    r->call = call;
-    r->fn = fn;
-    r->arg = arg;
     return r;
 }
 
@@ -584,12 +606,15 @@ GO__INLINE void go__land_clobbered(go__frame *f) {
 
 /*
  * Publishing a deferred call.  Go runs a deferred call once its defer statement has
- * executed, whatever faults after it.  The stores that link the frame and fill the record
- * are plain C stores, which the compiler may sink past, merge with or delete before a
- * later access that it assumes cannot trap, and a fault made a panic by
- * go_set_panic_on_fault would then find a stale frame: an asm that reads the frame, the
- * record and the goroutine's frame link makes them happen here (it emits nothing; GCC's,
- * volatile, reads the link in go__enter).
+ * executed, whatever faults after it, and never one whose defer statement has not.  The
+ * stores that link the frame, fill the record and count it are plain C stores, which the
+ * compiler may move across, merge with or delete around an access that it assumes cannot
+ * trap, and a fault made a panic by go_set_panic_on_fault would then find a stale frame.
+ * So the count is stored after a compiler barrier (GO__COUNT_AFTER_: what the block did
+ * before happens first), and after it an asm that reads the frame, the record and the
+ * goroutine's frame link makes them happen before what follows (it emits nothing; GCC's,
+ * volatile, reads the link in go__enter).  The count is loaded before the barrier, so the
+ * compiler still knows it from the go_defer before.
  *
  * Under Clang it also adds a control-flow edge.  A local whose address a go_defer in the
  * block passes on (go_defer(to_error, &err)) and that the deferred call changes during a
@@ -637,7 +662,12 @@ GO__INLINE void go__land_clobbered(go__frame *f) {
 #define go__check_arg_(a_)                                                            \
     _Static_assert(__builtin_classify_type(a_) == 5,                                  \
                    "go_defer: the argument must be a pointer");                       \
-    (void)sizeof(go__fv_(a_), 0) /* fn must accept the argument */
+    _Pragma("GCC diagnostic push")                                                    \
+    _Pragma("GCC diagnostic error \"-Wint-conversion\"")                              \
+    _Pragma("GCC diagnostic error \"-Wincompatible-pointer-types\"")                  \
+    (void)sizeof(go__fv_(a_), 0); /* fn must accept the argument: an error, not a    \
+                                   * warning, whatever the warning flags (but -w) */  \
+    _Pragma("GCC diagnostic pop")
 #if defined(__clang__) || !defined(__OPTIMIZE__) || defined(GODEFER_NO_THUNKS)
 #define go__defer_typed(F_, a_)                                                       \
     __extension__({                                                                   \

@@ -189,6 +189,102 @@ static void test_fault_in_deferred_call(void) {
     ASSERT_STR(errtext(v), nilmsg);
 }
 
+/* ---- a fault in the deferring function itself --------------------------------------
+ * Go runs a deferred call once its defer statement has executed, whatever faults after it
+ * (Go's issues 6055, 15975, 40629, 43835).  The compiler may not keep the frame's or the
+ * record's stores from memory past an access it assumes cannot trap.  Each function faults
+ * through its own parameter, in its own code (FAULTY: noinline, and hidden from UBSan). */
+
+typedef struct methods {
+    void (*close)(const char *);
+} methods;
+static methods *volatile nil_methods;
+static void log_int(const int *v) { tlog("%d", *v); }
+static int *volatile nil_plain;
+
+FAULTY static void defer_then_method(const methods *m) { /* Go: defer x.Close() on nil */
+    go_frame {
+        go_defer(log_str, "a");
+        go_defer(m->close, "never");
+    }
+}
+FAULTY static void defer_then_load(int *p) {
+    go_frame {
+        go_defer(log_str, "a");
+        sink = *p;
+        go_defer(log_str, "never");
+    }
+}
+FAULTY static void defer_then_store(int *p) {
+    go_frame {
+        go_defer(log_str, "a");
+        *p = 1;
+        go_defer(log_str, "never");
+    }
+}
+FAULTY static void run_of_defers(int *p) {
+    go_frame {
+        go_defer(log_str, "a");
+        go_defer(log_str, "b");
+        go_defer(log_str, "c");
+        *p = sink;
+        go_defer(log_str, "never");
+        go_defer(log_str, "never");
+    }
+}
+FAULTY static void loop_of_defers(int *p) {
+    go_frame {
+        for (int i = 0; i < 50; i++) { /* past the frame's slots, into the pool */
+            go_defer(log_str, i < 3 ? "a" : "b");
+            if (i == 12) sink = *p;
+        }
+    }
+}
+FAULTY static void endless_store(int *p) { /* Go's issue 40629 */
+    go_frame {
+        go_defer(log_str, "a");
+        for (;;) *p++ = 1;
+    }
+}
+FAULTY static void endless_load(int *p) {
+    go_frame {
+        go_defer(log_str, "a");
+        go_defer_val(log_int, 7); /* a copied value, in the pool */
+        for (;;) sink += *p++;
+    }
+}
+
+static void f_defer_then_method(void) { defer_then_method(nil_methods); }
+static void f_defer_then_load(void) { defer_then_load(nil_plain); }
+static void f_defer_then_store(void) { defer_then_store(nil_plain); }
+static void f_run_of_defers(void) { run_of_defers(nil_plain); }
+static void f_loop_of_defers(void) { loop_of_defers(nil_plain); }
+static void f_endless_store(void) { endless_store(nil_plain); }
+static void f_endless_load(void) { endless_load(nil_plain); }
+
+static void check_fault_in_deferring(const char *name, void (*fn)(void), const char *want) {
+    tlog_reset();
+    go_set_panic_on_fault(true);
+    VALGRIND_DISABLE_ERROR_REPORTING;
+    go_frame {
+        go_defer(log_recover, NULL);
+        fn();
+    }
+    VALGRIND_ENABLE_ERROR_REPORTING;
+    if (strcmp(harness_log, want) != 0) HFAIL("%s: log \"%s\", want \"%s\"", name, harness_log, want);
+}
+
+static void test_fault_in_deferring_function(void) {
+    check_fault_in_deferring("defer_then_method", f_defer_then_method, "a recovered:fault");
+    check_fault_in_deferring("defer_then_load", f_defer_then_load, "a recovered:fault");
+    check_fault_in_deferring("defer_then_store", f_defer_then_store, "a recovered:fault");
+    check_fault_in_deferring("run_of_defers", f_run_of_defers, "c b a recovered:fault");
+    check_fault_in_deferring("loop_of_defers", f_loop_of_defers,
+                             "b b b b b b b b b b a a a recovered:fault");
+    check_fault_in_deferring("endless_store", f_endless_store, "a recovered:fault");
+    check_fault_in_deferring("endless_load", f_endless_load, "7 a recovered:fault");
+}
+
 static void test_mask_restored(void) {
     go_set_panic_on_fault(true);
     sigset_t set, old, now;
@@ -648,6 +744,7 @@ static const harness_case cases[] = {
     {"previous_setting", test_previous_setting},
     {"deferred_calls", test_deferred_calls},
     {"fault_in_deferred_call", test_fault_in_deferred_call},
+    {"fault_in_deferring_function", test_fault_in_deferring_function},
     {"mask_restored", test_mask_restored},
     {"kinds_threads", test_kinds_threads},
     {"sigstack_released", test_sigstack_released},

@@ -1,6 +1,8 @@
 /* Panic and recover: when recover returns the value, where execution resumes, what runs
  * and what does not, nested and aborted panics. */
 #include <godefer.h>
+#include <pthread.h>
+#include <stdlib.h>
 
 #include "harness.h"
 
@@ -553,6 +555,120 @@ static void test_recover_as_last_statement(void) {
     ASSERT_LOG("after recovered");
 }
 
+/* ---- values written through a pointer go_defer passed, seen after a recovery ---------
+ * No volatile: the deferred call (or anything the block calls with the same pointer)
+ * changes the local, and the frame's function reads it after the recovery.  Clang once
+ * forwarded the value stored before the frame whenever the block could not end normally. */
+
+static void count_recovered(int *n) {
+    if (!go_isnil(go_recover())) (*n)++;
+}
+static void recover_to_error(go_any *err) {
+    go_any r = go_recover();
+    if (!go_isnil(r)) *err = r;
+}
+static void count_recovered_v(volatile int *n) {
+    if (!go_isnil(go_recover())) (*n)++;
+}
+static _Noreturn __attribute__((noinline)) void fail_now(int i) { go_panic(go_int(i)); }
+static inline void always_panics(void) { go_panic(go_str("inlined")); }
+/* A test helper of the expect_panic kind, with the callee that always panics inlined. */
+static __attribute__((noinline)) int expect_panic(void) {
+    int got = 0;
+    go_frame {
+        go_defer(count_recovered, &got);
+        always_panics();
+    }
+    return got;
+}
+static void bump_then_panic(int *n) {
+    *n += 100;
+    go_panic(go_str("bumped"));
+}
+
+static void test_deferred_write_seen_after_recovery(void) {
+    int n = 0;
+    for (int i = 0; i < 10; i++) go_frame {
+            go_defer(count_recovered, &n);
+            go_panic(go_int(i));
+        }
+    ASSERT_INT(n, 10);
+
+    go_any err = go_nil();
+    go_frame {
+        go_defer(free, NULL);
+        go_defer(recover_to_error, &err);
+        go_panic(go_str("x"));
+    }
+    ASSERT(!go_isnil(err));
+
+    int m = 0;
+    for (int i = 0; i < 5; i++) go_frame {
+            go_defer(count_recovered, &m);
+            fail_now(i); /* _Noreturn */
+        }
+    ASSERT_INT(m, 5);
+
+    ASSERT_INT(expect_panic(), 1);
+
+    int k = 0; /* changed by the block, through the pointer the go_defer took */
+    go_frame {
+        go_defer(count_recovered, &k);
+        bump_then_panic(&k);
+    }
+    ASSERT_INT(k, 101);
+
+    int e = 0; /* an endless loop ends the block */
+    go_frame {
+        go_defer(count_recovered, &e);
+        for (unsigned j = 0;; j++)
+            if (j == 1000) go_panic(go_str("loop"));
+    }
+    ASSERT_INT(e, 1);
+}
+
+static void *deferred_write_thread(void *arg) {
+    int *out = arg;
+    int n = 0;
+    for (int i = 0; i < 10; i++) go_frame {
+            go_defer(count_recovered, &n);
+            go_panic(go_int(i));
+        }
+    *out = n;
+    return NULL;
+}
+
+static void test_deferred_write_seen_in_threads(void) {
+    pthread_t t[4];
+    int got[4] = {0};
+    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, deferred_write_thread, &got[i]);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        ASSERT_INT(got[i], 10);
+    }
+}
+
+/* The other side of the volatile rule: a local assigned directly in the block, and one whose
+ * address a go_defer inside a loop of the block takes (under Clang), are volatile. */
+static void test_volatile_rule_locals(void) {
+    volatile int assigned = 0;
+    int recovered = 0;
+    go_frame {
+        go_defer(count_recovered, &recovered);
+        assigned = 7;
+        go_panic(go_str("after assign"));
+    }
+    ASSERT_INT(assigned, 7);
+    ASSERT_INT(recovered, 1);
+
+    volatile int in_loop = 0;
+    go_frame {
+        for (int i = 0; i < 3; i++) go_defer(count_recovered_v, &in_loop);
+        go_panic(go_str("loop of defers"));
+    }
+    ASSERT_INT(in_loop, 1); /* one recovers; the others run after it and see nil */
+}
+
 static const harness_case cases[] = {
     {"basic_recovery", test_basic_recovery},
     {"recover_nil_when_not_panicking", test_recover_nil_when_not_panicking},
@@ -581,6 +697,9 @@ static const harness_case cases[] = {
     {"recover1_test6", test_recover1_test6},
     {"recover1_test7", test_recover1_test7},
     {"deferred_recover_no_panic", test_deferred_recover_no_panic},
+    {"deferred_write_seen_after_recovery", test_deferred_write_seen_after_recovery},
+    {"deferred_write_seen_in_threads", test_deferred_write_seen_in_threads},
+    {"volatile_rule_locals", test_volatile_rule_locals},
     {NULL, NULL},
 };
 
