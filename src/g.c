@@ -77,8 +77,8 @@ static bool others_panicking(const go__g *self) {
  * process with status 2).  Here exit() from any thread does so; the calling thread's own
  * panic does not count (exit in a deferred call is Go's os.Exit there). */
 
-#define EXIT_WAIT_NS 1000000000L /* at most 1 s: Go gives up after 1000 Gosched */
-#define EXIT_YIELDS 1000         /* then it polls every millisecond */
+#define EXIT_WAIT_NS 1000000000L /* at most 1 s (Go gives up after 1000 Gosched) */
+#define EXIT_YIELDS 1000         /* polls after each sched_yield, then every 1 ms */
 
 static long elapsed_ns(const struct timespec *t0) {
     struct timespec t;
@@ -93,8 +93,7 @@ static void exit_wait(void) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0;; i++) {
         long dying = go__dying_tid();
-        if (dying && dying != me)
-            for (;;) pause();
+        if (dying && dying != me) go__stop();
         if (!others_panicking(self) || elapsed_ns(&t0) >= EXIT_WAIT_NS) return;
         if (i < EXIT_YIELDS)
             sched_yield();

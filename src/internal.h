@@ -194,6 +194,7 @@ extern GO__HIDDEN const go_type go__type_boundsError, go__type_boundsErrorBig;
 GO__HIDDEN GO__NORETURN void go__fatalpanic(go__g *g);
 GO__HIDDEN void go__start_dying(void);
 GO__HIDDEN long go__dying_tid(void); /* the reporting thread's id, 0 if none */
+GO__HIDDEN GO__NORETURN void go__stop(void);
 GO__HIDDEN void go__flush_stdio(void);
 GO__HIDDEN const char *go__signame(int sig);
 GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
