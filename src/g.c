@@ -66,7 +66,8 @@ static bool others_panicking(const go__g *self) {
     bool any = false;
     pthread_mutex_lock(&reg_lock);
     for (uint32_t i = 0; i < nreg && !any; i++)
-        any = reg[i] != self && atomic_load_explicit(&reg[i]->panicking, memory_order_relaxed);
+        any = reg[i] != self &&
+              atomic_load_explicit(&reg[i]->panicking, memory_order_relaxed);
     pthread_mutex_unlock(&reg_lock);
     return any;
 }

@@ -265,13 +265,14 @@ static void test_main_returns_while_printing(void) {
 
 /* The waits that must stay short.  The child registers an exit handler before godefer's
  * (so it runs after it) that prints how long exit took after main returned. */
-#define EXIT_WAIT_MS 1000 /* godefer's bound on waiting for deferred calls (docs/design.md) */
+#define EXIT_WAIT_MS 1000 /* godefer's bound on the wait for deferred calls (design.md) */
 static struct timespec returned_at;
 static void print_wait(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    printf("waited %ld ms\n",
-           (long)((t.tv_sec - returned_at.tv_sec) * 1000 + (t.tv_nsec - returned_at.tv_nsec) / 1000000));
+    long ms = (t.tv_sec - returned_at.tv_sec) * 1000 +
+              (t.tv_nsec - returned_at.tv_nsec) / 1000000;
+    printf("waited %ld ms\n", ms);
 }
 static void timed(void *(*fn)(void *)) {
     atexit(print_wait);
