@@ -66,6 +66,7 @@ typedef struct go__g {
     int64_t goid;
     go__chunk *pool;        /* free chunks */
     unsigned npool;
+    uint32_t reg_index;     /* its place in the registry of goroutines (g.c) */
     struct {                /* the last signal panic's, while any panic is in progress:
                              * Go's report shows its [signal] line even once it was
                              * recovered, until no panic is left (Go's g.sig) */
@@ -77,6 +78,8 @@ typedef struct go__g {
     /* signals (signal.c) */
     volatile bool panic_on_fault; /* go_set_panic_on_fault; read by the signal handler */
     bool sigstk_ours;       /* sigstk was allocated by go__sigstack_init */
+    _Atomic bool panicking; /* a panic of this thread is running deferred calls or being
+                             * reported: exit waits for it (g.c) */
     void *sigstk;           /* the alternate signal stack (mapping incl. guard) */
     size_t sigstk_size;
     stack_t sigstk_prev;    /* the one it replaced (a sanitizer's), restored at exit */
@@ -85,6 +88,13 @@ typedef struct go__g {
         void *pc, *entry;
     } fcache[GO__FCACHE];
 } go__g;
+
+/* Publishes whether a panic is in flight in g, for the exit hook (g.c).  Only g's own
+ * thread writes it: a plain store, no read-modify-write.  Relaxed is enough: a thread that
+ * learns of the panic through the program's own synchronization also sees the flag. */
+static inline void go__set_panicking(go__g *g, bool on) {
+    atomic_store_explicit(&g->panicking, on, memory_order_relaxed);
+}
 
 /* The calling thread's goroutine, created on first use. */
 static inline go__g *go__getg(void) {
@@ -184,6 +194,7 @@ extern GO__HIDDEN const go_type go__type_boundsError, go__type_boundsErrorBig;
 GO__HIDDEN GO__NORETURN void go__fatalpanic(go__g *g);
 GO__HIDDEN void go__start_dying(void);
 GO__HIDDEN long go__dying_tid(void); /* the reporting thread's id, 0 if none */
+GO__HIDDEN GO__NORETURN void go__stop(void);
 GO__HIDDEN void go__flush_stdio(void);
 GO__HIDDEN const char *go__signame(int sig);
 GO__HIDDEN GO__NORETURN void go__throw(const char *msg);

@@ -149,11 +149,13 @@ static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
     for (; q && (uintptr_t)q < (uintptr_t)rf; q = q->link) {
         if (q->goexit) {
             g->panic = q;
+            go__set_panicking(g, false);
             go__abandon_to(g, q->top);
             go__jump(q->resume);
         }
     }
     g->panic = q;
+    go__set_panicking(g, q && !q->goexit); /* an older panic goes on, or none */
     if (!q) g->sig.sig = 0; /* Go forgets the signal once no panic is left */
     go__abandon_to(g, rf);
     go__jump(rf->jb);
@@ -169,6 +171,7 @@ void go__panic_with(go__g *g, go__panic *p) {
     p->link = g->panic;
     p->frame = p->top = g->head.frame;
     g->panic = p;
+    go__set_panicking(g, true); /* until a recovery: a fatal report keeps it */
     if (p->sig) {
         g->sig.sig = p->sig;
         g->sig.code = p->sigcode;
@@ -280,6 +283,7 @@ void go_goexit(void) {
     q.link = g->panic;
     q.frame = q.top = g->head.frame;
     g->panic = &q;
+    go__set_panicking(g, false); /* a Goexit cancels the panics it started in */
     /* A recovery that removes this Goexit's panics comes back here and the loop goes on
      * where it was: q lives in memory, and go__goexit_run reloads everything else. */
     GO__SETJMP(q.resume);

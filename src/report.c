@@ -64,6 +64,11 @@ static _Atomic long dying_tid;
 
 long go__dying_tid(void) { return atomic_load(&dying_tid); }
 
+/* Another thread is reporting: stop here until it ends the process (async-signal-safe). */
+void go__stop(void) {
+    for (;;) pause();
+}
+
 /* Only one thread reports; the others stop.  A second fatal error in the reporting
  * thread itself ends the process at once instead of hanging. */
 void go__start_dying(void) {
@@ -74,7 +79,7 @@ void go__start_dying(void) {
         if (write(2, msg, sizeof msg - 1) < 0) _exit(2);
         _exit(2);
     }
-    for (;;) pause();
+    go__stop();
 }
 
 /* C's stdio buffers hold what the program printed; Go's output would already be out.

@@ -351,7 +351,7 @@ static void handler(int sig, siginfo_t *si, void *uc) {
     long dying = go__dying_tid();
     if (dying) {
         if (dying == me()) not_ours(g, sig, si, uc, IN_REPORT);
-        for (;;) pause(); /* another thread is reporting and will end the process */
+        go__stop(); /* another thread is reporting and will end the process */
     }
     if (si->si_code <= 0) { /* kill, sigqueue, tgkill, raise: not a fault */
         not_ours(g, sig, si, uc, SENT);
