@@ -15,7 +15,7 @@ void lm_run(void (*fn)(int *), int *n); /* a frame in the library defers fn(n), 
 /* lm_mod.so, loaded with dlopen: the number of failed checks */
 int lm_mod_run(void);
 
-/* Not locals of lm_panics_into: its frames' blocks change them (the volatile rule). */
+/* Not locals of lm_panics_into: these tests are about linking, not the volatile rule. */
 static __thread int lm_n, lm_caught, lm_after;
 
 /* A frame deferring fn(&lm_n) panics inside a frame deferring outer(&lm_caught).  The

@@ -4,7 +4,7 @@
 
 #include <godefer.h>
 
-static int recovered; /* not a local: the frame's block changes it (the volatile rule) */
+static int recovered; /* static: this test is about linking, not the volatile rule */
 
 static void count(int *n) {
     if (!go_isnil(go_recover())) ++*n;
