@@ -84,8 +84,8 @@ typedef struct go__g {
     size_t sigstk_size;
     stack_t sigstk_prev;    /* the one it replaced (a sanitizer's), restored at exit */
     uintptr_t stack_lo, stack_hi; /* the thread's stack, for telling an overflow */
-    struct {                /* recover's function-entry lookups, by code address */
-        void *pc, *entry;
+    struct go__fent {       /* recover's lookups, by code address (panic.c) */
+        void *pc, *entry, *alias;
     } fcache[GO__FCACHE];
 } go__g;
 

@@ -49,7 +49,10 @@ __attribute__((noinline)) static void go__call_deferred(go__panic *p, const go__
     p->rec = NULL;
 }
 
-static void *volatile calib_ra;
+/* go__calib_fn stores its return address: the calibration measures the loop's call sites
+ * with it, and recover the call site of a thunk (thunk_ra).  Per thread, as the latter
+ * runs in any thread. */
+static __thread void *volatile calib_ra __attribute__((tls_model("initial-exec")));
 __attribute__((noinline)) static void go__calib_fn(void *arg) {
     (void)arg;
     calib_ra = __builtin_return_address(0);
@@ -71,38 +74,96 @@ void go__calibrate(void) {
     site_thunk = calib_ra;
 }
 
-/* The entry of the function containing pc, from the unwind tables (libgcc). */
+/* ---- recover's legality check ---------------------------------------------------------
+ * Facts about code addresses, found once per thread: the FDE search and the other lookups
+ * cost more than the rest of a panic and recover, and a thread meets few call sites of
+ * go_recover.  Code addresses do not change while their object is loaded (a library
+ * unloaded and another loaded in its place could meet a stale entry). */
+
 struct go__eh_bases {
     void *tbase, *dbase, *func;
 };
-extern const void *_Unwind_Find_FDE(void *pc, struct go__eh_bases *bases)
-    ;
+extern const void *_Unwind_Find_FDE(void *pc, struct go__eh_bases *bases);
 
-/* The entry of the function containing pc.  The FDE search costs more than the rest of a
- * panic and recover, so each thread keeps the answers for the few call sites of
- * go_recover it meets (code addresses do not change while their object is loaded; a
- * library unloaded and another loaded in its place could meet a stale entry). */
-static void *func_entry(go__g *g, void *pc) {
-    unsigned h = (unsigned)(((uintptr_t)pc >> 2) ^ ((uintptr_t)pc >> 9)) & (GO__FCACHE - 1);
-    if (g->fcache[h].pc == pc) return g->fcache[h].entry;
-    struct go__eh_bases b;
-    void *entry = _Unwind_Find_FDE(pc, &b) ? b.func : NULL;
-    g->fcache[h].pc = pc;
-    g->fcache[h].entry = entry;
-    return entry;
+static struct go__fent *fent_slot(go__g *g, const void *pc) {
+    uintptr_t a = (uintptr_t)pc;
+    return &g->fcache[(unsigned)((a >> 2) ^ (a >> 9)) & (GO__FCACHE - 1)];
+}
+
+/* pc's slot, holding the entry of the function containing pc from the unwind tables
+ * (libgcc), or NULL where the code has none. */
+static struct go__fent *func_entry(go__g *g, void *pc) {
+    struct go__fent *e = fent_slot(g, pc);
+    if (e->pc != pc) {
+        struct go__eh_bases b;
+        e->pc = pc;
+        e->entry = _Unwind_Find_FDE(pc, &b) ? b.func : NULL;
+        e->alias = NULL;
+    }
+    return e;
+}
+
+/* Where a thunk's call of its deferred function returns to (the caller's return address
+ * if it makes a tail call): the thunk is called with go__calib_fn as the function.  This
+ * needs no unwind tables (GCC builds thunks without them under -fno-asynchronous-unwind-
+ * tables, and makes no tail call at -O1, -Og or with -finstrument-functions).  The
+ * thunk's type may return a long double, which it pops from the x87 stack that
+ * go__calib_fn left empty: the x87 state is put back. */
+static void *thunk_ra(void (*thunk)(const go__rec *)) {
+    go__rec probe = {thunk, (void (*)(void))go__calib_fn, NULL};
+#if defined(__x86_64__)
+    char x87[28];
+    __asm__ volatile("fnstenv %0\n\tfldenv %0" : "=m"(x87));
+#endif
+    thunk(&probe);
+#if defined(__x86_64__)
+    __asm__ volatile("fldenv %0" : : "m"(x87));
+#endif
+    return calib_ra;
+}
+
+/* Does ra lie in r's thunk, returned to by its call of the deferred function?  Only
+ * thunks reach here: go__panic_nilfunc and go__recover_deferred call no user code. */
+static bool returns_into_thunk(go__g *g, const go__rec *r, void *ra) {
+    if (!r->call) return false;
+    void *pc = (char *)ra - 1;
+    struct go__fent *e = fent_slot(g, pc);
+    if (e->pc == pc && e->entry == (void *)r->call) return true;
+    if (thunk_ra(r->call) != ra) return false;
+    e->pc = pc; /* a fact like the tables': pc lies in the thunk */
+    e->entry = (void *)r->call;
+    e->alias = NULL;
+    return true;
+}
+
+/* The address a program-wide lookup gives the function at entry: in a program built
+ * without -fPIE, a shared library's function has the program's PLT entry as its address,
+ * in the program and in every object that takes it, so r->fn is that entry while the
+ * unwind tables find the function itself. */
+static void *global_address(void *entry) {
+    Dl_info di;
+    void *a = NULL;
+    if (dladdr(entry, &di) && di.dli_sname && di.dli_saddr == entry)
+        a = dlsym(RTLD_DEFAULT, di.dli_sname);
+    return a ? a : entry;
+}
+
+/* Is the function containing self the function that fn designates (directly, or through
+ * its PLT entry)?  Unknown without unwind tables: then it is taken to be. */
+static bool runs_fn(go__g *g, void *self, void (*fn)(void)) {
+    struct go__fent *e = func_entry(g, (char *)self - 1);
+    if (!e->entry || e->entry == (void *)fn) return true;
+    if (!e->alias) e->alias = global_address(e->entry);
+    return e->alias == (void *)fn;
 }
 
 /* Was the function that contains `self` and returns to `ra` called directly by the
- * panic's loop to run record r?  Per-site thunks are transparent, like Go's wrappers. */
+ * panic's loop to run record r?  Per-site thunks are transparent, like Go's wrappers.  A
+ * helper tail-called by the deferred function also returns to the loop: the unwind
+ * tables tell it apart from the deferred function itself. */
 static bool called_directly(go__g *g, const go__rec *r, void *ra, void *self) {
-    bool from_loop = ra == site_direct || ra == site_thunk;
-    if (!from_loop && r->call && func_entry(g, (char *)ra - 1) == (void *)r->call)
-        from_loop = true; /* called by the thunk (no tail call, as at -O0) */
-    if (!from_loop) return false;
-    /* A helper tail-called by the deferred function would also return to the loop; the
-     * unwind tables tell it apart from the deferred function itself. */
-    void *entry = func_entry(g, (char *)self - 1);
-    return entry == NULL || entry == (void *)r->fn;
+    if (ra != site_direct && ra != site_thunk && !returns_into_thunk(g, r, ra)) return false;
+    return runs_fn(g, self, r->fn);
 }
 
 go_any go__recover(void *ra) {

@@ -272,13 +272,15 @@ static GO__NORETURN void stack_overflow(go__g *g, int sig, siginfo_t *si, void *
 /* Was this SIGSEGV the stack running out?  The fault is close to the stack pointer (a
  * push, a call, a probe, a big frame: nothing else faults there), or the stack pointer
  * is at the bottom of the thread's stack and the fault just below it.  (A fault below
- * the stack with sp elsewhere is an ordinary one: mappings may lie right below it.) */
+ * the stack with sp elsewhere is an ordinary one: mappings may lie right below it, and
+ * so is one above the stack that sp is in: a mapping may lie right above a thread's.) */
 static bool is_overflow(const go__g *g, int sig, const siginfo_t *si, uintptr_t sp) {
     if (sig != SIGSEGV || si->si_code <= 0 || !g) return false;
     uintptr_t a = (uintptr_t)si->si_addr;
+    uintptr_t lo = g->stack_lo, hi = g->stack_hi;
+    if (sp >= lo && sp < hi && a >= hi) return false;
     const uintptr_t near = 64 * 1024, gap = 1u << 20;
     if (a < sp ? sp - a < near : a - sp < near) return true;
-    uintptr_t lo = g->stack_lo;
     return lo && sp < lo + near && sp + gap >= lo && a < lo + near && a + gap >= lo;
 }
 

@@ -108,10 +108,12 @@ static int call_line(Dwarf_Die *die) {
 }
 
 /* The compile unit of addr.  libdw trusts .debug_aranges, which Clang does not emit by
- * default: when the lookup fails, scan the units (this is the fatal path). */
+ * default: when the lookup fails, or gives a unit that does not hold pc (where other
+ * units have aranges, as in a -static link with GCC-built archives), scan the units
+ * (this is the fatal path). */
 static Dwarf_Die *find_cu(Dwfl_Module *m, Dwarf_Addr pc, Dwarf_Addr *bias, Dwarf_Die *buf) {
     Dwarf_Die *cu = dwfl_module_addrdie(m, pc, bias);
-    if (cu) return cu;
+    if (cu && dwarf_haspc(cu, pc - *bias) > 0) return cu;
     Dwarf *dw = dwfl_module_getdwarf(m, bias);
     if (!dw) return NULL;
     Dwarf_CU *u = NULL;
@@ -152,15 +154,15 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
     Dwarf_Addr bias = 0;
     Dwarf_Die cubuf;
     Dwarf_Die *cu = find_cu(m, pc, &bias, &cubuf);
-    Dwfl_Line *ln = dwfl_module_getsrc(m, pc);
-    if (ln) {
+    /* The line from pc's own unit (dwfl_module_getsrc finds the unit as
+     * dwfl_module_addrdie does). */
+    Dwarf_Line *dl = cu ? dwarf_getsrc_die(cu, pc - bias) : NULL;
+    Dwfl_Line *ln = dl ? NULL : dwfl_module_getsrc(m, pc);
+    if (dl) {
+        file = dwarf_linesrc(dl, NULL, NULL);
+        dwarf_lineno(dl, &line);
+    } else if (ln) {
         file = dwfl_lineinfo(ln, NULL, &line, NULL, NULL, NULL);
-    } else if (cu) {
-        Dwarf_Line *dl = dwarf_getsrc_die(cu, pc - bias);
-        if (dl) {
-            file = dwarf_linesrc(dl, NULL, NULL);
-            dwarf_lineno(dl, &line);
-        }
     }
     if (cu) {
         /* The innermost scope at pc, then the scopes nesting it: the inlined calls up to

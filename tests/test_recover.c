@@ -669,6 +669,32 @@ static void test_volatile_rule_locals(void) {
     ASSERT_INT(in_loop, 1); /* one recovers; the others run after it and see nil */
 }
 
+/* A deferred function returning long double.  GCC's thunk for it makes a real call (it
+ * pops the result from the x87 stack), so recover measures where the thunk's call returns
+ * by calling it once with a function that returns nothing: the x87 state must come back
+ * as it was (no stack fault, no invalid-operation flag). */
+static long double ld_recover(int *n) {
+    if (!go_isnil(go_recover())) ++*n;
+    return 0.5L;
+}
+static void test_long_double_deferred_function(void) {
+    static int n;
+    n = 0;
+#if defined(__x86_64__)
+    __asm__ volatile("fnclex");
+#endif
+    go_frame {
+        go_defer(ld_recover, &n);
+        go_panic(go_str("ld"));
+    }
+    ASSERT_INT(n, 1);
+#if defined(__x86_64__)
+    unsigned short sw;
+    __asm__ volatile("fnstsw %0" : "=m"(sw));
+    ASSERT_INT(sw & 0x41, 0); /* IE, SF */
+#endif
+}
+
 static const harness_case cases[] = {
     {"basic_recovery", test_basic_recovery},
     {"recover_nil_when_not_panicking", test_recover_nil_when_not_panicking},
@@ -700,6 +726,7 @@ static const harness_case cases[] = {
     {"deferred_write_seen_after_recovery", test_deferred_write_seen_after_recovery},
     {"deferred_write_seen_in_threads", test_deferred_write_seen_in_threads},
     {"volatile_rule_locals", test_volatile_rule_locals},
+    {"long_double_deferred_function", test_long_double_deferred_function},
     {NULL, NULL},
 };
 
