@@ -53,8 +53,8 @@ $(if $(probe.failed),$(error STRICT=1: the SKIP lines above are failures (make d
 endif
 skipped := $(strip $(foreach t,$(asked),$(if $(skip.$(t)),$(t))))
 $(foreach t,$(TIERS),$(eval $(t): $(if $(skip.$(t)),;@:,run-$(t))))
-# $(call use,FEATURE): ON or OFF as probed for the tier (its line in .ci/probe lists it)
-use = $(or $(probe.$(1)),$(error .ci/probe did not probe $(1): add it to the tier's line there))
+# $(call use,FEATURE): ON or OFF as .ci/probe found it for the tier
+use = $(or $(probe.$(1)),$(error $(1) was not probed: run make test-X, not run-test-X, and list $(1) on the tier's line in .ci/probe))
 goroot = -DGODEFER_GOROOT=$(if $(filter ON,$(call use,go)),$(probe.goroot),OFF)
 go_flags = -DGODEFER_CONFORMANCE=$(call use,go) $(goroot)
 no_go = -DGODEFER_CONFORMANCE=OFF $(goroot)
