@@ -14,7 +14,17 @@ CMAKE_FLAGS ?=
 
 configure = cmake -S . -B $(B)/$(1) -DCMAKE_C_COMPILER=$(2) $(3) $(CMAKE_FLAGS) >/dev/null
 build = cmake --build $(B)/$(1) -j $(JOBS)
-ctest = ctest --test-dir $(B)/$(1) --output-on-failure -j $(JOBS) $(2)
+ctest = ctest --test-dir $(B)/$(1) --output-on-failure -j $(JOBS) $(2)$(if $(strict), -O $(B)/$(1)/ctest.log && \
+        { ! grep -q "tests did not run" $(B)/$(1)/ctest.log || { echo "STRICT=1: a test that did not run fails"; false; }; })
+
+# STRICT=1 (CI): a tier, part or test left out for a missing tool is an error.  .ci/probe
+# fails for tiers and parts, the ctest call above for a test CTest skipped
+# (SKIP_RETURN_CODE), and a check that would skip part of itself fails when it sees
+# GODEFER_STRICT=1 in its environment.
+strict := $(filter-out 0,$(STRICT))
+ifneq ($(strict),)
+export GODEFER_STRICT := 1
+endif
 
 TIERS := test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-nodeps \
          test-aarch64 test-install
@@ -44,10 +54,10 @@ SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
 # Before the tiers asked for run, .ci/probe tries the tools they need and use: a tier
 # without what it needs is skipped, and what a tier uses when present (go, libdw,
 # libunwind, the other compiler) is turned ON or OFF explicitly, each missing part with
-# one SKIP line naming its Debian packages.  With STRICT=1 (CI) a SKIP line is an error.
+# one SKIP line naming its Debian packages.
 asked := $(filter $(TIERS),$(if $(filter test,$(MAKECMDGOALS)),$(TIERS),$(MAKECMDGOALS)))
 ifneq ($(asked),)
-$(foreach a,$(shell B='$(B)' STRICT='$(STRICT)' AARCH64_QEMU='$(AARCH64_QEMU)' sh .ci/probe $(asked)),$(eval $(a)))
+$(foreach a,$(shell B='$(B)' STRICT='$(strict)' AARCH64_QEMU='$(AARCH64_QEMU)' sh .ci/probe $(asked)),$(eval $(a)))
 $(if $(probe.done),,$(error .ci/probe failed))
 $(if $(probe.failed),$(error STRICT=1: the SKIP lines above are failures (make deps installs everything)))
 endif
