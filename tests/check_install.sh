@@ -34,6 +34,7 @@ reqs=$(pkg-config --print-requires-private godefer)
 miss=$(sh "$here/tests/missing_archives.sh" cc -lc ${reqs:+$(pkg-config --static --libs-only-l $reqs)} | tr '\n' ' ')
 if [ -n "$miss" ]; then
     echo "install check: -static links skipped: $miss are not installed"
+    [ -z "${GODEFER_STRICT:-}" ] || { echo "GODEFER_STRICT: a skipped part is a failure"; exit 1; }
     exit 0
 fi
 static_build() { "$@" >"$work/static.log" 2>&1 || { cat "$work/static.log"; exit 1; }; }
