@@ -67,7 +67,7 @@ static bool others_panicking(const go__g *self) {
     pthread_mutex_lock(&reg_lock);
     for (uint32_t i = 0; i < nreg && !any; i++)
         any = reg[i] != self &&
-              atomic_load_explicit(&reg[i]->panicking, memory_order_relaxed);
+              __atomic_load_n(&reg[i]->panicking, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&reg_lock);
     return any;
 }
