@@ -242,7 +242,7 @@ static bool is_runtime(const sym *s) {
 
 /* Entry points that appear in the middle of a trace the way Go shows runtime.gopanic. */
 static bool is_panic_entry(const sym *s) {
-    return name_is(s, "go_panic") || name_is(s, "go_panicf") ||
+    return name_is(s, "go_panic") || name_is(s, "go_panicf") || name_is(s, "go__panic_owned") ||
            name_is(s, "go__panic_nilfunc") || name_is(s, "go__sigpanic");
 }
 
