@@ -134,6 +134,17 @@ static void child_stdout_flushed(void) {
     go_panic(go_str("x"));
 }
 
+/* A user's function whose name starts with go_ is the user's, in the trace too. */
+__attribute__((noinline)) void go_handle_request(int n);
+__attribute__((noinline)) void go_handle_request(int n) {
+    if (n > 0) go_panicf("request %d failed", n);
+    __asm__ volatile(""); /* not a tail call */
+}
+static void child_go_named(void) {
+    go_handle_request(3);
+    __asm__ volatile("");
+}
+
 /* Issue 11: stdout that cannot be written must not cost the report (status 2, stderr).
  * The program of `prog | head -1`: the reader took the first lines and left, then more
  * output is pending when the panic comes. */
@@ -281,6 +292,16 @@ static void test_stdout_flushed(void) {
     ASSERT_STR(r->out, "buffered output");
 }
 
+static void test_go_named_user_function(void) {
+    child_result *r = run_child("go_named");
+    ASSERT_INT(r->status, 2);
+    ASSERT_STR(report_head(r), "panic: request 3 failed\n");
+    IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "go_handle_request child_go_named harness_main main"));
+    IF_SYMBOLS(ASSERT_CONTAINS(r->err, "[running]:\ngo_handle_request(...)\n\t"));
+    IF_SYMBOLS(ASSERT_CONTAINS(r->err, "tests/test_report.c:"));
+    ASSERT_NOT_CONTAINS(r->err, "go_panicf(");
+}
+
 static void test_stdout_unwritable(void) {
     const char *kinds[] = {"stdout_reader_gone", "stdout_full", "stdout_closed"};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -333,6 +354,7 @@ static const harness_case cases[] = {
     {"panic_while_printing", test_panic_while_printing},
     {"stdout_flushed", test_stdout_flushed},
     {"stdout_unwritable", test_stdout_unwritable},
+    {"go_named_user_function", test_go_named_user_function},
     {"thread_goroutine", test_thread_goroutine},
     {"elided_frames", test_elided_frames},
     {"trace_frames", test_trace_frames},
@@ -367,6 +389,7 @@ static const harness_case children[] = {
     {"stdout_flushed", child_stdout_flushed},
     {"stdout_reader_gone", child_stdout_reader_gone},
     {"stdout_full", child_stdout_full},
+    {"go_named", child_go_named},
     {"stdout_closed", child_stdout_closed},
     {"thread", child_thread},
     {"deep", child_deep},
