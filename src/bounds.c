@@ -116,7 +116,7 @@ static GO__NORETURN void go__bounds_fail(go_bounds kind, bool sgn, uint64_t x, i
         *h = b;
         v = go_make_ptr(&go__type_boundsErrorBig, h);
     }
-    go_panic(v);
+    go__panic_owned(v);
 }
 
 void go_panic_bounds(go_bounds kind, int64_t x, int64_t y) { go__bounds_fail(kind, true, (uint64_t)x, y); }

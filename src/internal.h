@@ -41,6 +41,7 @@ typedef struct go__panic {
     bool recovered;
     bool goexit;
     bool repanicked;
+    bool owned;             /* arg was made by godefer and not yet handed to the user */
     /* signal panics (runtime errors from faults) */
     int sig, sigcode;
     uintptr_t sigaddr, sigpc;
@@ -116,6 +117,7 @@ GO__HIDDEN void go__free_pool(go__g *g);
 
 /* panic.c */
 GO__HIDDEN GO__NORETURN void go__panic_with(go__g *g, go__panic *p);
+GO__HIDDEN GO__NORETURN void go__panic_owned(go_any v);
 GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
 #ifdef GO__X86_64_SJ
 GO__HIDDEN GO__NORETURN void go__longjmp(go__jmpbuf jb); /* src/arch/x86_64.c */

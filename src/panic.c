@@ -173,6 +173,7 @@ go_any go__recover(void *ra) {
     if (!p || p->goexit || p->recovered || !p->rec) return go_nil();
     if (!called_directly(g, p->rec, ra, __builtin_return_address(0))) return go_nil();
     p->recovered = true;
+    p->owned = false; /* the user's from now on */
     return p->arg;
 }
 
@@ -200,6 +201,15 @@ static void go__abandon_to(go__g *g, go__frame *target) {
     g->head.frame = target;
 }
 
+/* Panics from g->panic up to (not including) end are removed: what godefer made for their
+ * values can no longer reach the user. */
+static void go__release_removed(go__g *g, const go__panic *end) {
+    for (go__panic *q = g->panic; q != end; q = q->link) {
+        if (q->owned) go_any_release(q->arg);
+        q->owned = false;
+    }
+}
+
 /* p's deferred call recovered.  Remove every panic that started inside the frame that
  * deferred the call (they are aborted), then resume that frame, which runs its remaining
  * deferred calls and is left normally.  A Goexit among them cannot be cancelled: its loop
@@ -209,12 +219,14 @@ static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
     go__panic *q = g->panic;
     for (; q && (uintptr_t)q < (uintptr_t)rf; q = q->link) {
         if (q->goexit) {
+            go__release_removed(g, q);
             g->panic = q;
             go__set_panicking(g, false);
             go__abandon_to(g, q->top);
             go__jump(q->resume);
         }
     }
+    go__release_removed(g, q);
     g->panic = q;
     go__set_panicking(g, q && !q->goexit); /* an older panic goes on, or none */
     if (!q) g->sig.sig = 0; /* Go forgets the signal once no panic is left */
@@ -262,6 +274,18 @@ void go_panicf(const char *format, ...) {
     go__panic p;
     GO__PANIC_CLEAR(&p);
     p.arg = go_make_str(&go__type_fmtString, s);
+    p.owned = true;
+    p.bound = GO__BOUND();
+    go__panic_with(go__getg(), &p);
+}
+
+/* go_panic of a value godefer made for this panic (a bounds error): it is released if the
+ * panic is aborted without reaching the user. */
+void go__panic_owned(go_any v) {
+    go__panic p;
+    GO__PANIC_CLEAR(&p);
+    p.arg = v;
+    p.owned = true;
     p.bound = GO__BOUND();
     go__panic_with(go__getg(), &p);
 }
@@ -326,6 +350,7 @@ __attribute__((noinline)) static GO__NORETURN void go__goexit_run(go__panic *q) 
         go__call_deferred(q, r); /* recovers see a Goexit */
     /* Every deferred call has run; panics still listed end silently with the thread. */
     for (go__frame *f = g->head.frame; f; f = f->link) go__release_frame(g, f);
+    go__release_removed(g, NULL);
     g->exiting = true;
     g->panic = NULL;
     g->head.frame = NULL;

@@ -3,8 +3,10 @@
 #include "internal.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- output to fd 2 ---------------------------------------------------------------- */
@@ -83,8 +85,15 @@ void go__start_dying(void) {
 }
 
 /* C's stdio buffers hold what the program printed; Go's output would already be out.
- * Flush them unless this thread was interrupted inside stdio (the lock is busy). */
+ * Flush them unless this thread was interrupted inside stdio (the lock is busy).  The
+ * report must follow even if they cannot be written (a reader gone, a full disk, a closed
+ * fd): errors are ignored, and the SIGPIPE a closed pipe raises in this thread is held
+ * back by the mask and discarded before the mask is restored. */
 void go__flush_stdio(void) {
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
     FILE *fs[] = {stdout, stderr};
     for (size_t i = 0; i < sizeof fs / sizeof fs[0]; i++) {
         if (ftrylockfile(fs[i]) == 0) {
@@ -92,6 +101,10 @@ void go__flush_stdio(void) {
             funlockfile(fs[i]);
         }
     }
+    static const struct timespec now = {0, 0};
+    while (sigtimedwait(&pipe_set, NULL, &now) == SIGPIPE) {
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 static int64_t current_goid(void) {

@@ -63,6 +63,7 @@ typedef struct sym {
     int line;
     uintptr_t off; /* of the pc from the function's entry; inline frames print none */
     bool inl;
+    bool lib; /* in godefer's shared library */
 } sym;
 
 #define MAXINL 8
@@ -204,11 +205,13 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
 typedef void Dwfl;
 static Dwfl *open_dwfl(void) { return NULL; }
 
+static bool in_godefer_object(uintptr_t pc);
+
 /* Without libdw: exported names from dladdr, else the module and the offset in it (what
  * addr2line takes).  Unnamed code of godefer's own shared library is its runtime. */
 static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
     (void)d;
-    Dl_info info, self, exe;
+    Dl_info info;
     memset(out, 0, sizeof *out);
     if (!dladdr((void *)pc, &info)) return 1;
     out->module = info.dli_fname;
@@ -217,13 +220,24 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
         out->off = pc - (uintptr_t)info.dli_saddr;
     } else {
         out->off = pc - (uintptr_t)info.dli_fbase;
-        if (dladdr((void *)go_panic, &self) && dladdr((void *)getauxval(AT_ENTRY), &exe) &&
-            self.dli_fbase != exe.dli_fbase && info.dli_fbase == self.dli_fbase)
-            out->name = "go__internal";
+        if (in_godefer_object(pc)) out->name = "go__internal";
     }
     return 1;
 }
 #endif
+
+/* Is pc in godefer's own shared library (libgodefer*.so, not the program or another
+ * object that linked the static library into itself)? */
+static bool in_godefer_object(uintptr_t pc) {
+    Dl_info self, exe, here;
+    if (!dladdr((void *)go_panic, &self) || !dladdr((void *)getauxval(AT_ENTRY), &exe) ||
+        self.dli_fbase == exe.dli_fbase || !self.dli_fname)
+        return false;
+    const char *base = strrchr(self.dli_fname, '/');
+    base = base ? base + 1 : self.dli_fname;
+    return strncmp(base, "libgodefer", 10) == 0 && dladdr((void *)pc, &here) &&
+           here.dli_fbase == self.dli_fbase;
+}
 
 /* C names carry no dots; GCC's clones (.isra.0, .constprop.0, nested .N) drop them. */
 static size_t base_len(const char *name) {
@@ -236,13 +250,30 @@ static bool name_is(const sym *s, const char *want) {
            strncmp(s->name, want, strlen(want)) == 0;
 }
 
-static bool is_runtime(const sym *s) {
-    return s->name && strncmp(s->name, "go_", 3) == 0;
+/* godefer's functions by their exact names, for a static link: go__* (the internal ones,
+ * and the header's inline helpers and per-site thunks that its macros compile into the
+ * user's code, hidden as Go hides its wrappers) and the API's.  A user's go_... function
+ * is the user's. */
+static bool is_api_name(const sym *s) {
+    static const char *const api[] = {
+        "go_panic", "go_panicf", "go_goexit", "go_panic_bounds", "go_panic_bounds_u",
+        "go_error", "go_errorf", "go_error_wrap", "go_unwrap", "go_is_error",
+        "go_is_runtime_error", "go_any_release", "go_fprint", "go_sprint", "go_goid",
+        "go_set_panic_on_fault", "go_fault_info", "go_nil", "go_str", "go_int", "go_uint",
+        "go_float", "go_bool", "go_make_int", "go_make_uint", "go_make_float",
+        "go_make_bool", "go_make_str", "go_make_ptr", "go_isnil", "go_identical"};
+    if (!s->name) return false;
+    if (strncmp(s->name, "go__", 4) == 0) return true;
+    for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
+        if (name_is(s, api[i])) return true;
+    return false;
 }
+
+static bool is_runtime(const sym *s) { return s->lib || is_api_name(s); }
 
 /* Entry points that appear in the middle of a trace the way Go shows runtime.gopanic. */
 static bool is_panic_entry(const sym *s) {
-    return name_is(s, "go_panic") || name_is(s, "go_panicf") ||
+    return name_is(s, "go_panic") || name_is(s, "go_panicf") || name_is(s, "go__panic_owned") ||
            name_is(s, "go__panic_nilfunc") || name_is(s, "go__sigpanic");
 }
 
@@ -320,9 +351,11 @@ void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
         uintptr_t place = faulted ? pc - GO__SIGPANIC_RA_BIAS : pc;
         sym buf[MAXINL];
         int k = symbolize(d, look, buf);
+        bool lib = in_godefer_object(look);
         faulted = name_is(&buf[k - 1], "go__sigpanic");
         for (int j = 0; j < k && nf < MAXF; j++) {
             sym *s = &buf[j];
+            s->lib = lib;
             if (!s->inl) s->off += place - look;
             /* Leading runtime frames are hidden, panic entries included (Go shows
              * gopanic only once a frame was printed), but not Goexit: a deferred call

@@ -49,6 +49,34 @@ static void test_fn_evaluated_at_defer(void) {
     ASSERT_LOG("first");
 }
 
+/* Go evaluates the deferred function value, then the arguments, each once. */
+typedef void (*str_fn)(const char *);
+typedef void (*int_fn)(int *);
+static str_fn get_str_fn(void) {
+    tlog("fn");
+    return logs;
+}
+static const char *get_str_arg(void) {
+    tlog("arg");
+    return "call";
+}
+static int_fn get_int_fn(void) {
+    tlog("fn_val");
+    return logi;
+}
+static int get_int_val(void) {
+    tlog("val");
+    return 7;
+}
+static void test_evaluation_order(void) {
+    go_frame {
+        go_defer(get_str_fn(), get_str_arg());
+        go_defer_val(get_int_fn(), get_int_val());
+        tlog("body");
+    }
+    ASSERT_LOG("fn arg fn_val val body 7 call");
+}
+
 static void test_copied_value(void) {
     go_frame {
         int i = 1;
@@ -330,6 +358,7 @@ static const harness_case cases[] = {
     {"lifo", test_lifo},
     {"args_evaluated_at_defer", test_args_evaluated_at_defer},
     {"fn_evaluated_at_defer", test_fn_evaluated_at_defer},
+    {"evaluation_order", test_evaluation_order},
     {"copied_value", test_copied_value},
     {"copied_struct", test_copied_struct},
     {"copied_big_and_aligned", test_copied_big_and_aligned},

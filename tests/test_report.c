@@ -1,6 +1,7 @@
 /* The fatal report of an unrecovered panic, checked in child processes: Go's panic lines
  * and marks, value printing, the signal line, the goroutine line, the trace, status 2. */
 #include <godefer.h>
+#include <fcntl.h>
 #include <pthread.h>
 
 #include "harness.h"
@@ -133,6 +134,44 @@ static void child_stdout_flushed(void) {
     go_panic(go_str("x"));
 }
 
+/* A user's function whose name starts with go_ is the user's, in the trace too. */
+__attribute__((noinline)) void go_handle_request(int n);
+__attribute__((noinline)) void go_handle_request(int n) {
+    if (n > 0) go_panicf("request %d failed", n);
+    __asm__ volatile(""); /* not a tail call */
+}
+static void child_go_named(void) {
+    go_handle_request(3);
+    __asm__ volatile("");
+}
+
+/* Issue 11: stdout that cannot be written must not cost the report (status 2, stderr).
+ * The program of `prog | head -1`: the reader took the first lines and left, then more
+ * output is pending when the panic comes. */
+static void child_stdout_reader_gone(void) {
+    signal(SIGPIPE, SIG_DFL);
+    int p[2];
+    if (pipe(p) != 0 || dup2(p[1], 1) < 0) _exit(97);
+    close(p[1]);
+    for (int i = 0; i < 100; i++) printf("line %d\n", i);
+    fflush(stdout);
+    close(p[0]);
+    printf("buffered\n");
+    go_panic(go_str("important failure"));
+}
+static void child_stdout_full(void) {
+    int fd = open("/dev/full", O_WRONLY);
+    if (fd < 0 || dup2(fd, 1) < 0) _exit(97);
+    close(fd);
+    printf("buffered\n");
+    go_panic(go_str("important failure"));
+}
+static void child_stdout_closed(void) {
+    close(1);
+    printf("buffered\n");
+    go_panic(go_str("important failure"));
+}
+
 __attribute__((noinline)) static void *thread_body(void *arg) {
     (void)arg;
     go_panic(go_str("in thread"));
@@ -253,6 +292,30 @@ static void test_stdout_flushed(void) {
     ASSERT_STR(r->out, "buffered output");
 }
 
+static void test_go_named_user_function(void) {
+    child_result *r = run_child("go_named");
+    ASSERT_INT(r->status, 2);
+    ASSERT_STR(report_head(r), "panic: request 3 failed\n");
+    IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "go_handle_request child_go_named harness_main main"));
+    IF_SYMBOLS(ASSERT_CONTAINS(r->err, "[running]:\ngo_handle_request(...)\n\t"));
+    IF_SYMBOLS(ASSERT_CONTAINS(r->err, "tests/test_report.c:"));
+    ASSERT_NOT_CONTAINS(r->err, "go_panicf(");
+}
+
+static void test_stdout_unwritable(void) {
+    const char *kinds[] = {"stdout_reader_gone", "stdout_full", "stdout_closed"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        int before = harness_failures;
+        child_result *r = run_child(kinds[i]);
+        ASSERT_INT(r->signal, 0);
+        ASSERT_INT(r->status, 2);
+        ASSERT_STR(report_head(r), "panic: important failure\n");
+        ASSERT_CONTAINS(r->err, "panic: important failure\n\ngoroutine 1 [running]:\n");
+        ASSERT_STR(r->out, "");
+        if (harness_failures != before) HFAIL("(the failures above are child %s's)", kinds[i]);
+    }
+}
+
 static void test_thread_goroutine(void) {
     child_result *r = run_child("thread");
     ASSERT_INT(r->status, 2);
@@ -290,6 +353,8 @@ static const harness_case cases[] = {
     {"nil_deferred", test_nil_deferred},
     {"panic_while_printing", test_panic_while_printing},
     {"stdout_flushed", test_stdout_flushed},
+    {"stdout_unwritable", test_stdout_unwritable},
+    {"go_named_user_function", test_go_named_user_function},
     {"thread_goroutine", test_thread_goroutine},
     {"elided_frames", test_elided_frames},
     {"trace_frames", test_trace_frames},
@@ -322,6 +387,10 @@ static const harness_case children[] = {
     {"print_panic_str", child_print_panic_str},
     {"print_panic_type", child_print_panic_type},
     {"stdout_flushed", child_stdout_flushed},
+    {"stdout_reader_gone", child_stdout_reader_gone},
+    {"stdout_full", child_stdout_full},
+    {"go_named", child_go_named},
+    {"stdout_closed", child_stdout_closed},
     {"thread", child_thread},
     {"deep", child_deep},
     {"trace_frames", child_trace_frames},

@@ -3,6 +3,7 @@
 #include <godefer.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 
 #include "harness.h"
 
@@ -127,6 +128,116 @@ static void test_identity(void) {
     ASSERT(go_identical(go_nil(), go_nil()));
 }
 
+/* ---- values of aborted panics: godefer's own are released (valgrind: no leak) ------- */
+
+static void recover_and_release(void *u) {
+    go_any r = go_recover();
+    tlog("%s", sp(r));
+    go_any_release(r);
+    (void)u;
+}
+static void panicf_second(void *u) {
+    (void)u;
+    go_panicf("second %d", 2);
+}
+static void panic_bounds_big(void *u) {
+    (void)u;
+    go_panic_bounds(GO_BOUNDS_INDEX, (int64_t)1 << 40, (int64_t)1 << 40);
+}
+
+/* The aborted panic's go_panicf string can never reach the user: godefer frees it. */
+static void test_aborted_panicf_released(void) {
+    go_frame {
+        go_defer(recover_and_release, NULL);
+        go_frame {
+            go_defer(panicf_second, NULL);
+            go_panicf("first %d", 1);
+        }
+    }
+    ASSERT_LOG("second 2");
+}
+
+/* The same for an aborted bounds error that owns memory, and for an aborted go_panicf
+ * under a bounds error. */
+static void test_aborted_bounds_released(void) {
+    go_frame {
+        go_defer(recover_and_release, NULL);
+        go_frame {
+            go_defer(panicf_second, NULL);
+            go_panic_bounds(GO_BOUNDS_INDEX, (int64_t)1 << 40, (int64_t)1 << 40);
+        }
+    }
+    go_frame {
+        go_defer(recover_and_release, NULL);
+        go_frame {
+            go_defer(panic_bounds_big, NULL);
+            go_panicf("first %d", 1);
+        }
+    }
+    ASSERT_LOG("second 2 runtime error: index out of range [1099511627776] with length "
+               "1099511627776");
+}
+
+/* go_defer_recover recovers without handing the value to anyone. */
+static void stop_panics(void *u) {
+    (void)u;
+    go_frame { go_defer_recover(); }
+}
+static void test_recovered_unseen_released(void) {
+    go_frame {
+        go_defer(stop_panics, NULL);
+        go_panicf("unseen %d", 3);
+    }
+    tlog("after");
+    ASSERT_LOG("after");
+}
+
+/* A Goexit that aborts a panic ends the thread: the panic's value goes with it. */
+static void do_goexit(void *u) {
+    (void)u;
+    go_goexit();
+}
+static void *goexit_body(void *u) {
+    go_frame {
+        go_defer(do_goexit, NULL);
+        go_panicf("aborted by goexit %d", 5);
+    }
+    return u;
+}
+static void test_goexit_aborted_released(void) {
+    pthread_t t;
+    ASSERT_INT(pthread_create(&t, NULL, goexit_body, NULL), 0);
+    ASSERT_INT(pthread_join(t, NULL), 0);
+}
+
+/* A value the user recovered is the user's: it stays valid after the recovery, also when
+ * the user panics with it again and that panic is aborted. */
+static go_any kept;
+static void recover_keep(void *u) {
+    (void)u;
+    kept = go_recover();
+}
+static void repanic_kept(void *u) {
+    (void)u;
+    go_frame {
+        go_defer(panicf_second, NULL);
+        go_panic(kept);
+    }
+}
+static void test_recovered_value_stays_users(void) {
+    go_frame {
+        go_defer(recover_keep, NULL);
+        go_panicf("mine %d", 4);
+    }
+    go_frame {
+        go_defer(recover_and_release, NULL);
+        go_frame { go_defer(repanic_kept, NULL); }
+    }
+    ASSERT_STR(sp(kept), "mine 4");
+    go_any_release(kept);
+    ASSERT_LOG("second 2");
+}
+
 static const harness_case cases[] = {
     {"basic_kinds", test_basic_kinds},
     {"floats", test_floats},
@@ -135,6 +246,11 @@ static const harness_case cases[] = {
     {"sprint_truncates_like_snprintf", test_sprint_truncates_like_snprintf},
     {"fprint", test_fprint},
     {"identity", test_identity},
+    {"aborted_panicf_released", test_aborted_panicf_released},
+    {"aborted_bounds_released", test_aborted_bounds_released},
+    {"recovered_unseen_released", test_recovered_unseen_released},
+    {"recovered_value_stays_users", test_recovered_value_stays_users},
+    {"goexit_aborted_released", test_goexit_aborted_released},
     {NULL, NULL},
 };
 
