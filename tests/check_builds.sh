@@ -96,7 +96,7 @@ compiler_of() { # gcc or clang
     if "$1" -dM -E -x c /dev/null | grep -q __clang__; then echo clang; else echo gcc; fi
 }
 
-# The rows for this compiler: "name symbol flags" lines.
+# The rows for this compiler: "name proof flags" lines.
 rows_for() {
     rows | while read -r name comp proof flags; do
         [ "$comp" = any ] || [ "$comp" = "$1" ] && echo "$name $proof $flags"
@@ -112,7 +112,10 @@ cc=$1 row=$2 lib=$3 inc=$4 testdir=$5 work=$6 libs=$7 defs=$8
 kind=$(compiler_of "$cc")
 line=$(rows_for "$kind" | grep "^$row " || true)
 [ -n "$line" ] || { echo "check_builds.sh: no row $row for $kind" >&2; exit 1; }
+set -f # split the row into words, but expand no file:GLOB here
+# shellcheck disable=SC2086
 set -- $line
+set +f
 proof=$2
 shift 2
 flags=$*
@@ -129,7 +132,7 @@ case $flags in
 *-fuse-ld=lld*) command -v ld.lld >/dev/null || skip "needs ld.lld (Debian package lld)" ;;
 *-fuse-ld=gold*) # Clang loads the plugin from its own lib directory
     [ -e "$(dirname "$(readlink -f "$(command -v "$cc")")")/../lib/LLVMgold.so" ] ||
-        skip "needs the LLVM gold plugin (Debian package llvm-14-linker-tools, from llvm)"
+        skip "needs the LLVM gold plugin (Debian package llvm-14-linker-tools, a dependency of clang-14)"
     ;;
 esac
 case " $flags " in
