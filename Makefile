@@ -73,7 +73,9 @@ other_cc = -DGODEFER_OTHER_CC:STRING=$(if $(filter ON,$(call use,clang)),clang,O
 
 # Every tier: GCC (optimized, with per-site thunks), GCC -O0 (cast path), Clang,
 # ASan+UBSan, TSan, Valgrind, without libdw/libunwind, aarch64 (cross-built, run under
-# qemu-user), and an installed-package build.
+# qemu-user), and an installed-package build.  test-gcc and test-clang also build test
+# programs under users' flags (tests/check_builds.sh: -O levels, hardening,
+# instrumentation, LTO, no unwind tables, non-PIE), one CTest entry build_<row> each.
 # The comparison with real Go (tests/conformance: paired corpus, fuzzer seeds) runs in
 # test-gcc, with fewer fuzzer seeds in test-gcc-O0 and test-clang, and not in the
 # sanitizer, valgrind, no-deps and aarch64 tiers.
@@ -81,7 +83,7 @@ test: $(TIERS)
 	@echo "$(if $(skipped),all test tiers that ran passed; skipped: $(skipped) (make deps installs everything),all test tiers passed)"
 
 run-test-gcc:
-	$(call configure,gcc,gcc,$(go_flags) $(trace_flags) $(other_cc))
+	$(call configure,gcc,gcc,$(go_flags) $(trace_flags) $(other_cc) -DGODEFER_BUILD_MATRIX=ON)
 	$(call build,gcc)
 	$(call ctest,gcc,)
 
@@ -91,7 +93,7 @@ run-test-gcc-O0:
 	$(call ctest,gcc-O0,)
 
 run-test-clang:
-	$(call configure,clang,clang,-DGODEFER_FUZZ_SEEDS=1-100 $(go_flags) $(trace_flags))
+	$(call configure,clang,clang,-DGODEFER_FUZZ_SEEDS=1-100 $(go_flags) $(trace_flags) -DGODEFER_BUILD_MATRIX=ON)
 	$(call build,clang)
 	$(call ctest,clang,)
 
