@@ -3,7 +3,10 @@
  *
  *   #include <godefer.h>            cc ... $(pkg-config --cflags --libs godefer)
  *
- *   static void to_error(go_any *err) { go_any r = go_recover(); if (!go_isnil(r)) *err = r; }
+ *   static void to_error(go_any *err) {
+ *       go_any r = go_recover();
+ *       if (!go_isnil(r)) *err = r;
+ *   }
  *
  *   go_any copy(const char *from, const char *to) {
  *       go_any err = go_nil();
@@ -488,7 +491,8 @@ GO__INLINE go__frame *go__enter(go__frame *f) {
     return f;
 }
 
-#define GO__FILL_(r_, call_, fn_, arg_) ((r_)->call = (call_), (r_)->fn = (fn_), (r_)->arg = (arg_))
+#define GO__FILL_(r_, call_, fn_, arg_)                                               \
+    ((r_)->call = (call_), (r_)->fn = (fn_), (r_)->arg = (arg_))
 /* A record counts (a panic sees it) only once everything the block did before its
  * go_defer has happened: a fault there must not run it (see GO__PUBLISH_). */
 #define GO__COUNT_AFTER_() __asm__ volatile("" ::: "memory")
@@ -706,7 +710,7 @@ GO__INLINE void go__land_clobbered(go__frame *f) {
  * inside a go_frame block: elsewhere it does not compile.
  */
 #define go_defer(fn_, arg_)                                                           \
-    __extension__({                                                                              \
+    __extension__({                                                                   \
         __typeof__(&*(fn_)) go__fv_ = (fn_);                                          \
         go__argtype(arg_) go__a_ = (arg_);                                            \
         go__defer_typed(&go__f_, go__a_);                                             \
@@ -720,7 +724,7 @@ GO__INLINE void go__land_clobbered(go__frame *f) {
  *   go_defer_val(show, ((struct point){x, y}));
  */
 #define go_defer_val(fn_, value_)                                                     \
-    __extension__({                                                                              \
+    __extension__({                                                                   \
         __typeof__(&*(fn_)) go__fv_ = (fn_);                                          \
         __typeof__((void)0, value_) go__v_ = (value_);                                \
         __typeof__(go__v_) *go__vp_ = (__typeof__(go__v_) *)go__blob(                 \
