@@ -6,6 +6,7 @@
 #   make install PREFIX=/usr/local
 #   make bench     benchmarks against Go, C++ and the floors (see docs/performance.md)
 #   make fuzz      differential fuzzing against Go (FUZZ_SECONDS=600)
+#   make format    rewrite the sources the format test checks (tests/check_format.sh)
 
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -35,7 +36,7 @@ TIERS := test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-
          test-aarch64 test-install
 AARCH64_QEMU := qemu-aarch64 -L /usr/aarch64-linux-gnu
 
-.PHONY: all demo test deps install bench fuzz clean $(TIERS) $(TIERS:%=run-%)
+.PHONY: all demo test deps install bench fuzz format clean $(TIERS) $(TIERS:%=run-%)
 
 all:
 	$(call configure,gcc,gcc,)
@@ -153,6 +154,10 @@ fuzz:
 	$(call configure,gcc,gcc,-DGODEFER_CONFORMANCE=ON)
 	$(call build,gcc)
 	sh tests/conformance/fuzz.sh $(B)/gcc $${FUZZ_SECONDS:-600}
+
+# After a merge the format test may fail on code that was not formatted: this fixes it.
+format:
+	sh tests/check_format.sh . --fix
 
 clean:
 	rm -rf $(B)
