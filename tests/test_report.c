@@ -379,13 +379,13 @@ static void child_forgotten(void) {
     go_panic(go_str("later"));
 }
 
-static void test_kept_while_older_panic_runs(void) {
+static void test_signal_line_kept_while_older_panic_runs(void) {
     child_result *r = run_child("signal_kept");
     ASSERT_INT(r->status, 2);
     ASSERT_CONTAINS(report_head(r), "panic: older\n[signal SIGSEGV: segmentation violation");
 }
 
-static void test_forgotten_when_no_panic_left(void) {
+static void test_signal_line_forgotten_when_no_panic_left(void) {
     child_result *r = run_child("signal_forgotten");
     ASSERT_INT(r->status, 2);
     ASSERT_STR(report_head(r), "panic: later\n");
@@ -434,7 +434,7 @@ static void child_part(void) {
     __asm__ volatile("");
 }
 
-static void test_part_frame_once(void) {
+static void test_split_part_frame_once(void) {
     child_result *r = run_child("split_part");
     ASSERT_INT(r->status, 2);
     ASSERT_STR(report_head(r), "panic: 28238\n");
@@ -483,7 +483,7 @@ static void child_panic(void) {
     __asm__ volatile("");
 }
 
-static void test_goexit_first(void) {
+static void test_trace_starts_at_goexit(void) {
     child_result *r = run_child("goexit_nil_defer");
     ASSERT_INT(r->status, 2);
     ASSERT_CONTAINS(report_head(r), "panic: runtime error: invalid memory address or nil "
@@ -492,7 +492,7 @@ static void test_goexit_first(void) {
     IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "go_goexit goexit_with_nil_defer child_goexit harness_main main"));
 }
 
-static void test_panic_first(void) {
+static void test_trace_starts_below_panic(void) {
     child_result *r = run_child("panic_nil_defer");
     ASSERT_INT(r->status, 2);
     ASSERT_CONTAINS(report_head(r), "panic: first\n\tpanic: runtime error: invalid memory");
@@ -512,12 +512,12 @@ static const harness_case cases[] = {
     {"thread_goroutine", test_thread_goroutine},
     {"elided_frames", test_elided_frames},
     {"trace_frames", test_trace_frames},
-    {"signal_line_kept_while_older_panic_runs", test_kept_while_older_panic_runs},
-    {"signal_line_forgotten_when_no_panic_left", test_forgotten_when_no_panic_left},
+    {"signal_line_kept_while_older_panic_runs", test_signal_line_kept_while_older_panic_runs},
+    {"signal_line_forgotten_when_no_panic_left", test_signal_line_forgotten_when_no_panic_left},
     {"split_frame_once", test_split_frame_once},
-    {"split_part_frame_once", test_part_frame_once},
-    {"trace_starts_at_goexit", test_goexit_first},
-    {"trace_starts_below_panic", test_panic_first},
+    {"split_part_frame_once", test_split_part_frame_once},
+    {"trace_starts_at_goexit", test_trace_starts_at_goexit},
+    {"trace_starts_below_panic", test_trace_starts_below_panic},
     {NULL, NULL},
 };
 
