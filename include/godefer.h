@@ -238,8 +238,8 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
  * go_frame's own, which unlike __builtin_setjmp does not make the function save every
  * register.  With GCC the barrier must not take a label's address: GCC 12 miscompiles
  * __builtin_setjmp in a function that holds an address-taken label, whether a computed
- * goto that became unreachable (tests/test_recover_placement.c) or a label address
- * stored elsewhere (tests/test_fastpath.c, recover_legality). */
+ * goto that became unreachable (tests/test_recover.c, dead_recover_in_block) or a label
+ * address stored elsewhere (tests/test_recover.c, recover_legality). */
 #if defined(__clang__)
 #define go__noinline_here_()                                                          \
     do {                                                                              \
@@ -434,7 +434,7 @@ typedef void *go__jmpbuf[8];
  * with it, and saves all six callee-saved registers in its prologue.  Clang (14) does not
  * see a recovery as a second return from it: a stack slot that a value live across the
  * block was reloaded from right after it may be reused by a spill inside the block
- * (tests/test_fastpath.c, unchanged_local_after_spills).  go__setjmp is returns_twice
+ * (tests/test_recover.c, unchanged_local_after_spills).  go__setjmp is returns_twice
  * instead: GCC sees every call in the block return to it and keeps only values live
  * across it in memory, and LLVM reuses no stack slot in a function that calls one.  It
  * is the library's (src/arch/x86_64.c, beside the jump back): nothing the user's flags
@@ -501,7 +501,7 @@ GO__INLINE go__rec *go__push(go__frame *f, void (*call)(const go__rec *), void (
                              void *arg) {
     /* GCC 12's basic-block vectorizer built the {call, fn} pair of constant addresses in
      * the abnormal dispatcher block of a function with __builtin_setjmp, where it never
-     * runs, and stored garbage (tests/test_fastpath.c, recover_legality).  Frames no
+     * runs, and stored garbage (tests/test_recover.c, recover_legality).  Frames no
      * longer use __builtin_setjmp, and that test passes without this; it stays, as the
      * dispatcher of a returns_twice call is built the same way, for two register moves
      * in a loop of defers: keep the addresses opaque here, where they are stored. */

@@ -229,7 +229,7 @@ static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
     go__release_removed(g, q);
     g->panic = q;
     go__set_panicking(g, q && !q->goexit); /* an older panic goes on, or none */
-    if (!q) g->sig.sig = 0; /* Go forgets the signal once no panic is left */
+    if (!q) g->sig.sig = 0;                /* Go forgets the signal once no panic is left */
     go__abandon_to(g, rf);
     go__jump(rf->jb);
 }

@@ -129,7 +129,7 @@ static void test_int_min_div(void) {
     go_any v = catch_((void (*)(void))divide_min);
     ASSERT_STR(errtext(v), "runtime error: integer divide by zero");
 #else
-    printf("# skip int_min_div: this machine's division does not trap\n");
+    SKIP("this machine's integer division does not trap");
 #endif
 }
 
