@@ -71,8 +71,6 @@ EOF
 # fails, or a listed one that passes, fails the row until the list says so.
 known_failing() {
     cat <<'EOF'
-gcc pg             test_fault   traces of faults: go__arch_inject writes the return address at sp-8, where GCC's CFI still has rbp just after a pop %rbp
-gcc profiling      test_fault   traces of faults: go__arch_inject writes the return address at sp-8, where GCC's CFI still has rbp just after a pop %rbp
 gcc lto            test_report,test_fault  traces: libdw (elfutils 0.188) expands no inlined calls in GCC's LTO units (harness_main missing)
 gcc lto            test_recover  -Werror=maybe-uninitialized on the loop index of a loop whose body is a frame (test_recover.c:606), under LTO
 gcc O3_lto_cet     test_report,test_fault  traces: libdw (elfutils 0.188) expands no inlined calls in GCC's LTO units (harness_main missing)
