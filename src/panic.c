@@ -3,7 +3,6 @@
 #include "internal.h"
 
 #include <dlfcn.h>
-#include <execinfo.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -313,33 +312,54 @@ void go__panic_nilfunc(const go__rec *r) {
  * (Go's os.Exit) keeps its status. */
 static _Atomic bool main_goexited;
 
-/* Was exit() called by the program rather than by libc's thread-exit path?  Find libc's
- * own exit (not an interceptor's) on the stack and look at its caller. */
-static bool exit_called_by_program(void) {
+/* Is exit's caller (the frame after pcs[i], exit's) libc, its thread-exit path?
+ * Dynamic: the caller lies outside libc's own exit's module (not an interceptor's).
+ * Static (no libc.so.6 to open): only the thread's base frames follow the caller's,
+ * start_thread's clone3, or __libc_start_call_main's __libc_start_main and _start. */
+static bool exit_caller_is_program(void **pcs, int n) {
     Dl_info libc, fi;
     const ElfW(Sym) *sym = NULL;
     void *h = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
-    void *ex = h ? dlsym(h, "exit") : NULL;
-    if (!ex || !dladdr1(ex, &libc, (void **)&sym, RTLD_DL_SYMENT) || !sym) return false;
-    uintptr_t lo = (uintptr_t)ex, hi = lo + (sym->st_size ? sym->st_size : 1);
-    void *pcs[64];
-    int n = backtrace(pcs, 64);
+    uintptr_t lo, size;
+    if (h) {
+        void *ex = dlsym(h, "exit");
+        if (!ex || !dladdr1(ex, &libc, (void **)&sym, RTLD_DL_SYMENT) || !sym) return false;
+        lo = (uintptr_t)ex;
+        size = sym->st_size ? sym->st_size : 1;
+    } else {
+        lo = (uintptr_t)exit;
+        size = 64; /* glibc's exit is one call (26 bytes on x86_64) */
+    }
     for (int i = 0; i + 1 < n; i++) {
-        uintptr_t pc = (uintptr_t)pcs[i] - 1;
-        if (pc >= lo && pc < hi)
-            return !(dladdr(pcs[i + 1], &fi) && fi.dli_fbase == libc.dli_fbase);
+        if ((uintptr_t)pcs[i] - 1 - lo >= size) continue;
+        if (h) return !(dladdr(pcs[i + 1], &fi) && fi.dli_fbase == libc.dli_fbase);
+        return n - i - 2 > (getpid() == gettid() ? 2 : 1);
     }
     return false;
 }
 
-static void go__main_goexit_atexit(void) {
-    if (!atomic_load(&main_goexited) || exit_called_by_program()) return;
+/* glibc's own backtrace: libunwind's, which a static link may pick for backtrace(),
+ * finds no frame in the exit handlers of a thread other than main. */
+extern int __backtrace(void **pcs, int max);
+
+/* Was exit() called by the program rather than by libc's thread-exit path?  That path
+ * calls exit(0), after the thread's keys' destructors (thread_exit in g.c clears
+ * go__curg); a thread godefer never saw needs a look at the stack. */
+static bool exit_called_by_program(int status) {
+    if (status != 0 || go__curg) return true;
+    void *pcs[64];
+    return exit_caller_is_program(pcs, __backtrace(pcs, 64));
+}
+
+static void go__main_goexit_on_exit(int status, void *arg) {
+    (void)arg;
+    if (!atomic_load(&main_goexited) || exit_called_by_program(status)) return;
     go__fatal_notrace("no goroutines (main called runtime.Goexit) - deadlock!");
 }
 
 static GO__NORETURN void go__main_goexit(void) {
     atomic_store(&main_goexited, true);
-    if (atexit(go__main_goexit_atexit) != 0)
+    if (on_exit(go__main_goexit_on_exit, NULL) != 0)
         go__fatal_notrace("no goroutines (main called runtime.Goexit) - deadlock!");
     pthread_exit(NULL);
 }
