@@ -78,6 +78,22 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
     r[REG_RCX] = (greg_t)pc;
 }
 
+/* jmp rel32 (e9) and jcc rel32 (0f 80-8f), read at every byte: the cold part of a
+ * function is out of reach of rel8, and a stray match would also have to land in
+ * [tlo, thi). */
+bool go__arch_jumps_into(uintptr_t lo, uintptr_t hi, uintptr_t tlo, uintptr_t thi) {
+    for (uintptr_t a = lo; a + 5 <= hi; a++) {
+        const unsigned char *b = (const unsigned char *)a;
+        size_t op = b[0] == 0xe9 ? 1 : b[0] == 0x0f && (b[1] & 0xf0) == 0x80 ? 2 : 0;
+        if (!op || a + op + 4 > hi) continue;
+        int32_t rel;
+        memcpy(&rel, b + op, sizeof rel);
+        uintptr_t t = a + op + 4 + (uintptr_t)(intptr_t)rel;
+        if (t >= tlo && t < thi) return true;
+    }
+    return false;
+}
+
 /* A frame's recovery point (go__jmpbuf in godefer.h: rbp, the resume address, sp, then
  * rbx and r12-r15).  go__setjmp saves what go__longjmp restores, and nothing else: no
  * pointer mangling, no signal mask (nothing godefer does changes the mask between a
