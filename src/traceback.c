@@ -127,6 +127,28 @@ static Dwarf_Die *find_cu(Dwfl_Module *m, Dwarf_Addr pc, Dwarf_Addr *bias, Dwarf
     return NULL;
 }
 
+/* The scopes at pc, innermost first, up to the unit's function: the inlined calls and
+ * blocks of the concrete code, found by descending from the unit.  (libdw 0.188's
+ * dwarf_getscopes finds none in GCC's LTO units, whose concrete DIEs take their names
+ * from abstract origins in other units, and lists those origins elsewhere.) */
+#define MAXSCOPES 64
+static int scopes_at(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die *out) {
+    Dwarf_Die path[MAXSCOPES], die = *cu, child;
+    int n = 0;
+    while (n < MAXSCOPES && dwarf_child(&die, &child) == 0) {
+        int found = 0;
+        do {
+            int tag = dwarf_tag(&child);
+            found = (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+                     tag == DW_TAG_lexical_block) && dwarf_haspc(&child, pc) > 0;
+        } while (!found && dwarf_siblingof(&child, &child) == 0);
+        if (!found) break;
+        path[n++] = die = child;
+    }
+    for (int i = 0; i < n; i++) out[i] = path[n - 1 - i];
+    return n;
+}
+
 /* GCC's partial inlining (ipa-split) leaves a function "inlined into itself", called
  * from its own declaration line: that is one frame, not two. */
 static bool split_part(Dwarf_Die *scopes, int ns, int i, const char *iname) {
@@ -166,16 +188,8 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
         file = dwfl_lineinfo(ln, NULL, &line, NULL, NULL, NULL);
     }
     if (cu) {
-        /* The innermost scope at pc, then the scopes nesting it: the inlined calls up to
-         * the real function.  (dwarf_getscopes lists the abstract origins instead.) */
-        Dwarf_Die *scopes = NULL;
-        int ns = dwarf_getscopes(cu, pc - bias, &scopes);
-        if (ns > 0) {
-            Dwarf_Die inner = scopes[0];
-            free(scopes);
-            scopes = NULL;
-            ns = dwarf_getscopes_die(&inner, &scopes);
-        }
+        Dwarf_Die scopes[MAXSCOPES];
+        int ns = scopes_at(cu, pc - bias, scopes);
         for (int i = 0; i < ns && k < MAXINL - 1; i++) {
             int tag = dwarf_tag(&scopes[i]);
             if (tag == DW_TAG_subprogram) break;
@@ -191,7 +205,6 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
             file = call_file(cu, &scopes[i]);
             line = call_line(&scopes[i]);
         }
-        free(scopes);
     }
     out[k].name = name;
     out[k].file = file;
