@@ -71,8 +71,6 @@ EOF
 # fails, or a listed one that passes, fails the row until the list says so.
 known_failing() {
     cat <<'EOF'
-gcc lto            test_recover  -Werror=maybe-uninitialized on the loop index of a loop whose body is a frame (test_recover.c:606), under LTO
-gcc O3_lto_cet     test_recover  -Werror=maybe-uninitialized on the loop index of a loop whose body is a frame (test_recover.c:606), under LTO
 gcc no_unwind      test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
 gcc no_unwind      test_recover,test_fastpath,test_go_recover  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
 clang no_unwind    test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
