@@ -72,13 +72,13 @@ EOF
 known_failing() {
     cat <<'EOF'
 gcc no_unwind      test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
-gcc no_unwind      test_recover,test_fastpath,test_go_recover  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
+gcc no_unwind      test_recover,test_fastpath,test_go_recover,test_recover_placement  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
 clang no_unwind    test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
-clang no_unwind    test_recover,test_fastpath,test_go_recover  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
+clang no_unwind    test_recover,test_fastpath,test_go_recover,test_recover_placement  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
 gcc Os_embedded    test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
-gcc Os_embedded    test_recover,test_fastpath,test_go_recover  recover() in a tail-called helper at -Os without unwind tables (documented, docs/api.md)
+gcc Os_embedded    test_recover,test_fastpath,test_go_recover,test_recover_placement  recover() in a tail-called helper at -Os without unwind tables (documented, docs/api.md)
 clang Os_embedded  test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
-clang Os_embedded  test_recover,test_fastpath,test_go_recover  recover() in a tail-called helper at -Os without unwind tables (documented, docs/api.md)
+clang Os_embedded  test_recover,test_fastpath,test_go_recover,test_recover_placement  recover() in a tail-called helper at -Os without unwind tables (documented, docs/api.md)
 gcc no_unwind_O1   test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
 clang no_unwind_O1 test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
 gcc no_unwind_Og   test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
