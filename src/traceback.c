@@ -19,27 +19,61 @@
 #include <elfutils/libdwfl.h>
 #endif
 
+#ifdef GODEFER_HAVE_LIBUNWIND
+/* Where libunwind's steps end (code without unwind tables: libunwind guesses such frames
+ * from the frame pointer, but gives up a few frames deep), the chain of frame records
+ * {caller's frame pointer, return address} of code built with frame pointers goes on
+ * from the last frame's fp and sp, while it climbs the thread's stack and its return
+ * addresses lie in loaded code. */
+__attribute__((no_sanitize_address, no_sanitize_thread)) /* reads other frames' words */
+static int fp_walk(uintptr_t fp, uintptr_t sp, void **pcs, int n, int max) {
+    const go__g *g = (const go__g *)go__curg;
+    Dl_info di;
+    if (!g || !g->stack_hi) return n;
+    for (uintptr_t lo = sp; n < max && fp >= lo && fp >= g->stack_lo &&
+                            fp % sizeof(void *) == 0 && fp + 2 * sizeof(void *) <= g->stack_hi;) {
+        const uintptr_t *rec = (const uintptr_t *)fp;
+        if (!dladdr((void *)rec[1], &di)) break;
+        pcs[n++] = (void *)rec[1];
+        lo = fp + 2 * sizeof(void *);
+        fp = rec[0];
+    }
+    return n;
+}
+
+/* The frames from c on. */
+static int walk(unw_cursor_t *c, void **pcs, int max) {
+    int n = 0;
+    unw_word_t ip, fp = 0, sp = 0;
+    do {
+        if (unw_get_reg(c, UNW_REG_IP, &ip) < 0 || ip == 0) return n;
+        if (unw_get_reg(c, UNW_TDEP_BP, &fp) < 0 || unw_get_reg(c, UNW_TDEP_SP, &sp) < 0)
+            fp = 0;
+        pcs[n++] = (void *)ip;
+    } while (n < max && unw_step(c) > 0);
+    return fp_walk(fp, sp, pcs, n, max);
+}
+#endif
+
 int go__capture(void **pcs, int max) {
 #ifdef GODEFER_HAVE_LIBUNWIND
-    return unw_backtrace(pcs, max);
+    unw_context_t uc;
+    unw_cursor_t c;
+    if (unw_getcontext(&uc) < 0 || unw_init_local(&c, &uc) < 0) return 0;
+    return walk(&c, pcs, max);
 #else
     return backtrace(pcs, max);
 #endif
 }
 
 /* The frames of the code a signal interrupted, starting at the interrupted instruction
- * (the handler's own frames are left out).  Async-signal-safe with libunwind. */
+ * (the handler's own frames are left out).  Async-signal-safe with libunwind (but for
+ * dladdr's lock, past the frames libunwind finds). */
 int go__capture_uc(void *ucontext, void **pcs, int max) {
 #ifdef GODEFER_HAVE_LIBUNWIND
     unw_cursor_t c;
     if (unw_init_local2(&c, (unw_context_t *)ucontext, UNW_INIT_SIGNAL_FRAME) < 0) return 0;
-    int n = 0;
-    do {
-        unw_word_t ip;
-        if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0) break;
-        pcs[n++] = (void *)ip;
-    } while (n < max && unw_step(&c) > 0);
-    return n;
+    return walk(&c, pcs, max);
 #else
     /* glibc's backtrace walks through the signal frame: drop what lies above the
      * interrupted instruction. */

@@ -52,6 +52,7 @@ no_omit_fp      any    -                          -fno-omit-frame-pointer
 no_unwind       any    -                          -fno-asynchronous-unwind-tables -fno-unwind-tables
 no_unwind_O1    any    -                          -O1 -fno-asynchronous-unwind-tables -fno-unwind-tables
 no_unwind_Og    any    -                          -Og -fno-asynchronous-unwind-tables -fno-unwind-tables
+no_unwind_fp    any    -                          -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-omit-frame-pointer
 no_pie          any    -                          -no-pie -fno-pic
 debian          any    __stack_chk_fail           @dpkg
 debian_all      any    __stack_chk_fail           @dpkg hardening=+all
@@ -83,6 +84,10 @@ gcc no_unwind_O1   test_goexit,test_report,test_fault  traces stop after one fra
 clang no_unwind_O1 test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
 gcc no_unwind_Og   test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
 clang no_unwind_Og test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
+gcc no_unwind_fp   test_recover,test_fastpath,test_go_recover,test_recover_placement  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
+clang no_unwind_fp test_recover,test_fastpath,test_go_recover,test_recover_placement  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
+gcc no_unwind_fp   test_fault  a fault after pop %rbp (GCC puts deref_nil's load there) without unwind tables: the frame-pointer walk drops the caller (documented, docs/api.md)
+clang no_unwind_fp test_fault  a fault after pop %rbp (report_nil_popped) without unwind tables: the frame-pointer walk drops the caller (documented, docs/api.md)
 EOF
 }
 
