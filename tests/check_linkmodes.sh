@@ -19,7 +19,6 @@
 #     test programs linked -static with libgodefer.a and the archives of the trace
 #     libraries (TRACE_PCS: their pkg-config names) and of what they need (pkg-config
 #     --static).  Exits 77 (CTest: skipped) naming the archives that are missing.
-#     test_goexit is not among them: its main-thread Goexit check needs a dynamic libc.
 set -eu
 cc=$1 libdir=$2 inc=$3 tests=$4 work=$5 part=$6
 mkdir -p "$work"
@@ -108,7 +107,8 @@ static() {
         echo "libraries libdw-dev libelf-dev zlib1g-dev liblzma-dev libbz2-dev libunwind-dev)"
         exit 77
     fi
-    for t in linkmodes/lm_static test_recover test_go_recover test_report test_threads test_fault; do
+    for t in linkmodes/lm_static test_recover test_go_recover test_report test_threads test_fault \
+        test_goexit; do
         p=$work/$(basename "$t")
         # shellcheck disable=SC2086
         build "$p.build.log" "$cc" -O2 -g -static $warn $cflags -I"$inc" "$tests/$t.c" \

@@ -1051,6 +1051,52 @@ static void test_unchanged_local_after_spills(void) {
     ASSERT_INT(seen, 12345);
 }
 
+/* go_recover() in the cold part of the deferred function: GCC moves the blocks after a
+ * call of a cold function to f.cold, with an unwind entry of its own, which is still the
+ * deferred function (Go has no such split: recover works).  A helper's cold part, the
+ * helper tail-called by the deferred function, is not. */
+static volatile int cold_path = 1;
+static int cold_calls;
+__attribute__((cold, noinline)) static void note_cold(void) { cold_calls++; }
+static void recover_in_cold_part(go_any *out) {
+    if (cold_path) {
+        note_cold();
+        *out = go_recover();
+    }
+}
+__attribute__((noinline)) static void helper_cold_recover(go_any *out) {
+    if (cold_path) {
+        note_cold();
+        *out = go_recover();
+    }
+}
+static void deferred_tail_calls_cold_helper(go_any *out) {
+    helper_cold_recover(out); /* in tail position: a jump at -O2 */
+}
+static void store_recovered(go_any *out) { *out = go_recover(); }
+
+static void test_recover_in_cold_part(void) {
+    go_any v = go_nil(), want = go_int(1);
+    cold_calls = 0;
+    go_frame {
+        go_defer(recover_in_cold_part, &v);
+        go_panic(want);
+    }
+    ASSERT_INT(cold_calls, 1);
+    ASSERT(go_identical(v, want));
+
+    go_any helper = go_str("unset"), outer = go_nil();
+    want = go_int(2);
+    go_frame {
+        go_defer(store_recovered, &outer);
+        go_defer(deferred_tail_calls_cold_helper, &helper);
+        go_panic(want);
+    }
+    ASSERT_INT(cold_calls, 2);
+    ASSERT(go_isnil(helper));
+    ASSERT(go_identical(outer, want));
+}
+
 static const harness_case cases[] = {
     {"basic_recovery", test_basic_recovery},
     {"recover_nil_when_not_panicking", test_recover_nil_when_not_panicking},
@@ -1088,6 +1134,7 @@ static const harness_case cases[] = {
     {"dead_recover_after_block", test_dead_recover_after_block},
     {"helper_not_inlined", test_helper_not_inlined},
     {"identical_functions", test_identical_functions},
+    {"recover_in_cold_part", test_recover_in_cold_part},
     {"recover_at_depths", test_recover_at_depths},
     {"recover_legality", test_recover_legality},
     {"abandoned_frames_return_chunks", test_abandoned_frames_return_chunks},
