@@ -189,10 +189,13 @@ GO__HIDDEN void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code,
                                 uintptr_t addr, uintptr_t pc);
 GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr,
                                               uintptr_t pc);
+/* Calls fn(arg) with the stack pointer at top (16-byte aligned), on the caller's return. */
+GO__HIDDEN void go__arch_call_on(void (*fn)(void *), void *arg, void *top);
 
 /* signal.c */
 GO__HIDDEN void go__sigstack_init(go__g *g);
 GO__HIDDEN void go__sigstack_free(go__g *g);
+GO__HIDDEN void go__catch_faults(void); /* installs the handler for a fatal report */
 extern GO__HIDDEN const go_type go__type_sigError;
 
 /* bounds.c */
@@ -207,6 +210,7 @@ GO__HIDDEN void go__flush_stdio(void);
 GO__HIDDEN const char *go__signame(int sig);
 GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
 GO__HIDDEN GO__NORETURN void go__fatal_notrace(const char *msg);
+GO__HIDDEN void go__report_fault(int sig, uintptr_t addr); /* returns if no part is guarded */
 
 /* traceback.c */
 typedef void (*go__emit_fn)(void *ctx, const char *s, size_t n);
@@ -225,5 +229,7 @@ GO__HIDDEN void go__out_str(go__out *o, const char *s);
 GO__HIDDEN void go__out_hex(go__out *o, uintptr_t v);
 GO__HIDDEN void go__out_dec(go__out *o, int64_t v);
 GO__HIDDEN void go__out_flush(go__out *o);
+/* report.c: a trace of pcs, on a stack with room to symbolize (a new one if need be) */
+GO__HIDDEN void go__print_pcs(go__out *o, void **pcs, int n);
 
 #endif

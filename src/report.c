@@ -3,9 +3,11 @@
 #include "internal.h"
 
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,7 +77,10 @@ void go__stop(void) {
  * thread itself ends the process at once instead of hanging. */
 void go__start_dying(void) {
     long me = gettid(), none = 0;
-    if (atomic_compare_exchange_strong(&dying_tid, &none, me)) return;
+    if (atomic_compare_exchange_strong(&dying_tid, &none, me)) {
+        go__catch_faults();
+        return;
+    }
     if (none == me) {
         static const char msg[] = "fatal error: panic during panic\n";
         if (write(2, msg, sizeof msg - 1) < 0) _exit(2);
@@ -113,14 +118,118 @@ static int64_t current_goid(void) {
     return gettid() == getpid() ? 1 : 0;
 }
 
+/* ---- a fault while reporting -------------------------------------------------------
+ * The parts of the report that read the program's data (panic values, frames) may fault:
+ * a bad go_type name, a corrupted chain.  The handler (signal.c) sends a fault of the
+ * reporting thread back here: the part ends with a note and the report goes on, to its
+ * usual end.  Without go_set_panic_on_fault no handler is installed, and the fault's
+ * default action ends the process. */
+
+static sigjmp_buf *guard; /* set only by the reporting thread */
+static volatile sig_atomic_t guard_sig;
+static volatile uintptr_t guard_addr;
+
+void go__report_fault(int sig, uintptr_t addr) {
+    if (!guard) return;
+    guard_sig = sig;
+    guard_addr = addr;
+    siglongjmp(*guard, 1);
+}
+
+static void guarded(go__out *o, void (*part)(go__out *, const void *), const void *arg) {
+    sigset_t faults; /* a report printed by the handler runs with the fault blocked */
+    sigemptyset(&faults);
+    sigaddset(&faults, SIGSEGV);
+    sigaddset(&faults, SIGBUS);
+    sigaddset(&faults, SIGFPE);
+    pthread_sigmask(SIG_UNBLOCK, &faults, NULL);
+    sigjmp_buf jb;
+    sigjmp_buf *volatile outer = guard;
+    if (sigsetjmp(jb, 1) == 0) {
+        guard = &jb;
+        part(o, arg);
+    } else {
+        go__out_str(o, "\n[godefer: ");
+        go__out_str(o, go__signame(guard_sig));
+        go__out_str(o, " addr=");
+        go__out_hex(o, guard_addr);
+        go__out_str(o, " while printing the report; the rest of this part is unreadable]\n");
+    }
+    guard = outer;
+    go__out_flush(o);
+}
+
+/* ---- traces ------------------------------------------------------------------------ */
+
+/* Symbolizing takes some 140 KiB of stack (libdw): a report on a small stack (a
+ * coroutine's) or on one of unknown size symbolizes on a new one. */
+#define TRACE_STACK (192 * 1024)
+#define NEW_STACK (1024 * 1024)
+#define NEW_STACK_GUARD (64 * 1024)
+
+static uintptr_t stack_room(bool *on_altstack) {
+    char here;
+    uintptr_t sp = (uintptr_t)&here;
+    stack_t ss;
+    *on_altstack = sigaltstack(NULL, &ss) == 0 && (ss.ss_flags & SS_ONSTACK);
+    if (*on_altstack) return sp - (uintptr_t)ss.ss_sp;
+    const go__g *g = (const go__g *)go__curg;
+    if (g && sp > g->stack_lo && sp <= g->stack_hi) return sp - g->stack_lo;
+    return 0;
+}
+
+static void print_raw_pcs(go__out *o, void **pcs, int n, const char *why) {
+    go__out_str(o, why);
+    for (int i = 0; i < n; i++) {
+        go__out_str(o, "\t");
+        go__out_hex(o, (uintptr_t)pcs[i]);
+        go__out_str(o, "\n");
+    }
+}
+
+typedef struct trace_job {
+    go__out *o;
+    void **pcs;
+    int n;
+} trace_job;
+
+static void run_trace_job(void *arg) {
+    trace_job *j = arg;
+    go__print_trace(j->pcs, j->n, go__out_emit, j->o);
+}
+
+static void print_pcs_part(go__out *o, const void *arg) {
+    trace_job j = *(const trace_job *)arg;
+    j.o = o;
+    bool alt;
+    char *m = MAP_FAILED;
+    if (stack_room(&alt) >= TRACE_STACK) {
+        run_trace_job(&j);
+    } else if (alt) { /* a sanitizer's alternate stack, in a thread godefer never saw */
+        print_raw_pcs(o, j.pcs, j.n, "(signal stack too small to symbolize; program counters:)\n");
+    } else if ((m = mmap(NULL, NEW_STACK_GUARD + NEW_STACK, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0)) ==
+               MAP_FAILED) {
+        print_raw_pcs(o, j.pcs, j.n, "(no stack to symbolize on; program counters:)\n");
+    } else {
+        mprotect(m, NEW_STACK_GUARD, PROT_NONE); /* the process is ending: never unmapped */
+        go__arch_call_on(run_trace_job, &j, m + NEW_STACK_GUARD + NEW_STACK);
+    }
+}
+
+void go__print_pcs(go__out *o, void **pcs, int n) {
+    go__out_flush(o);
+    trace_job j = {o, pcs, n};
+    guarded(o, print_pcs_part, &j);
+}
+
 static void go__print_goroutine_trace(go__out *o) {
-    void *pcs[1024];
+    static void *pcs[1024]; /* only the reporting thread gets here */
     int n = go__capture(pcs, 1024);
     go__out_str(o, "\ngoroutine ");
     go__out_dec(o, current_goid());
     go__out_str(o, " [running]:\n");
-    go__out_flush(o);
-    go__print_trace(pcs, n, go__out_emit, o);
+    go__print_pcs(o, pcs, n);
 }
 
 /* Go's throw: "fatal error: msg", the goroutine's trace if asked, status 2. */
@@ -156,13 +265,16 @@ static void go__preprint_guard(void *unused) {
     go__throw(msg);
 }
 
+#define MAXPANICS 1000 /* panics a report walks: more is a corrupted (cyclic) chain */
+
 /* Go's preprintpanics: Error and String methods run now, before the world stops; a panic
  * that re-panics the identical value marks the older one "repanicked" (Go 1.25+). */
 static void go__preprintpanics(go__g *g) {
     g->printing = true;
     go_frame {
         go_defer(go__preprint_guard, NULL);
-        for (go__panic *p = g->panic; p; p = p->link) {
+        int k = 0;
+        for (go__panic *p = g->panic; p && k < MAXPANICS; p = p->link, k++) {
             if (p->link && go_identical(p->link->arg, p->arg)) {
                 p->link->repanicked = true;
                 continue;
@@ -174,20 +286,24 @@ static void go__preprintpanics(go__g *g) {
     g->printing = false;
 }
 
-static void go__printpanics(go__out *o, const go__panic *p) {
-    if (p->link) {
-        go__printpanics(o, p->link);
-        if (p->link->repanicked) return;
-        if (!p->link->goexit) go__out_str(o, "\t");
+/* The panic lines, oldest first; a panic that was repanicked is shown by its repanic. */
+static void go__printpanics(go__out *o, const void *newest) {
+    static const go__panic *chain[MAXPANICS]; /* newest first; the reporting thread's */
+    int n = 0;
+    for (const go__panic *p = newest; p && n < MAXPANICS; p = p->link) chain[n++] = p;
+    for (int i = n - 1; i >= 0; i--) {
+        const go__panic *p = chain[i], *older = i + 1 < n ? chain[i + 1] : NULL;
+        if (older && older->repanicked) continue;
+        if (older && !older->goexit) go__out_str(o, "\t");
+        if (p->goexit) continue;
+        go__out_str(o, "panic: ");
+        go__format_printval(p->text ? go_str(p->text) : p->arg, go__out_emit, o);
+        if (p->recovered && p->repanicked)
+            go__out_str(o, " [recovered, repanicked]");
+        else if (p->recovered)
+            go__out_str(o, " [recovered]");
+        go__out_str(o, "\n");
     }
-    if (p->goexit) return;
-    go__out_str(o, "panic: ");
-    go__format_printval(p->text ? go_str(p->text) : p->arg, go__out_emit, o);
-    if (p->recovered && p->repanicked)
-        go__out_str(o, " [recovered, repanicked]");
-    else if (p->recovered)
-        go__out_str(o, " [recovered]");
-    go__out_str(o, "\n");
 }
 
 const char *go__signame(int sig) {
@@ -205,7 +321,7 @@ void go__fatalpanic(go__g *g) {
     go__start_dying();
     go__flush_stdio();
     go__out o = {.fd = 2};
-    if (g->panic) go__printpanics(&o, g->panic);
+    if (g->panic) guarded(&o, go__printpanics, g->panic);
     if (g->sig.sig) { /* Go's g.sig: the last signal panic's, even recovered */
         go__out_str(&o, "[signal ");
         go__out_str(&o, go__signame(g->sig.sig));
