@@ -62,6 +62,56 @@ void go__out_dec(go__out *o, int64_t v) {
     go__out_emit(o, b + i, sizeof b - (size_t)i);
 }
 
+/* ---- GOTRACEBACK -------------------------------------------------------------------
+ * Go's setting in Go's encoding (runtime/runtime1.go): level << 2 | all << 1 | crash.
+ * The variable is read at the first report or go_set_traceback call; as with Go's
+ * debug.SetTraceback, the setter cannot lower what the variable asks for (the two are
+ * or'ed). */
+enum { TB_CRASH = 1, TB_ALL = 2, TB_SHIFT = 2 };
+#define TB_READ (1u << 31) /* the word was set */
+
+static _Atomic uint32_t tb_env, tb_set;
+
+/* Go's setTraceback: a name, else every goroutine at the level a decimal number gives
+ * (uint32, shifted as Go does), else at level 0. */
+static uint32_t tb_parse(const char *s) {
+    if (!s || !*s || strcmp(s, "single") == 0) return 1u << TB_SHIFT;
+    if (strcmp(s, "none") == 0) return 0;
+    if (strcmp(s, "all") == 0) return 1u << TB_SHIFT | TB_ALL;
+    if (strcmp(s, "system") == 0) return 2u << TB_SHIFT | TB_ALL;
+    if (strcmp(s, "crash") == 0) return 2u << TB_SHIFT | TB_ALL | TB_CRASH;
+    uint64_t n = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9' && n <= UINT32_MAX; p++) n = n * 10 + (uint64_t)(*p - '0');
+    return TB_ALL | (!*p && n <= UINT32_MAX ? (uint32_t)n << TB_SHIFT : 0);
+}
+
+static uint32_t tb_env_flags(void) {
+    uint32_t e = atomic_load(&tb_env);
+    if (!(e & TB_READ)) {
+        e = tb_parse(getenv("GOTRACEBACK")) | TB_READ;
+        atomic_store(&tb_env, e);
+    }
+    return e;
+}
+
+static uint32_t tb_flags(void) {
+    uint32_t t = atomic_load(&tb_set);
+    return (t & TB_READ ? t : tb_env_flags()) & ~TB_READ;
+}
+
+void go_set_traceback(const char *level) {
+    atomic_store(&tb_set, tb_parse(level) | tb_env_flags());
+}
+
+/* How every fatal report ends: by SIGABRT for GOTRACEBACK=crash (Go's crash), else by
+ * sig's default action if sig is not 0, else status 2. */
+void go__report_end(int sig) {
+    if (tb_flags() & TB_CRASH) go__die_by_signal(SIGABRT);
+    if (sig) go__die_by_signal(sig);
+    _exit(2);
+}
+
 /* ---- dying ------------------------------------------------------------------------- */
 
 static _Atomic long dying_tid;
@@ -83,8 +133,8 @@ void go__start_dying(void) {
     }
     if (none == me) {
         static const char msg[] = "fatal error: panic during panic\n";
-        if (write(2, msg, sizeof msg - 1) < 0) _exit(2);
-        _exit(2);
+        if (write(2, msg, sizeof msg - 1) < 0) go__report_end(0);
+        go__report_end(0);
     }
     go__stop();
 }
@@ -112,11 +162,6 @@ void go__flush_stdio(void) {
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-static int64_t current_goid(void) {
-    go__g *g = (go__g *)go__curg;
-    if (g) return g->goid;
-    return gettid() == getpid() ? 1 : 0;
-}
 
 /* ---- a fault while reporting -------------------------------------------------------
  * The parts of the report that read the program's data (panic values, frames) may fault:
@@ -191,11 +236,12 @@ typedef struct trace_job {
     go__out *o;
     void **pcs;
     int n;
+    bool system;
 } trace_job;
 
 static void run_trace_job(void *arg) {
     trace_job *j = arg;
-    go__print_trace(j->pcs, j->n, go__out_emit, j->o);
+    go__print_trace(j->pcs, j->n, j->system, go__out_emit, j->o);
 }
 
 static void print_pcs_part(go__out *o, const void *arg) {
@@ -217,22 +263,61 @@ static void print_pcs_part(go__out *o, const void *arg) {
     }
 }
 
-void go__print_pcs(go__out *o, void **pcs, int n) {
-    go__out_flush(o);
-    trace_job j = {o, pcs, n};
-    guarded(o, print_pcs_part, &j);
+static void goroutine_line(go__out *o, int64_t goid) {
+    go__out_str(o, "\ngoroutine ");
+    go__out_dec(o, goid);
+    go__out_str(o, " [running]:\n");
 }
 
-static void go__print_goroutine_trace(go__out *o) {
+/* GOTRACEBACK=all: the goroutines of the other threads that used godefer, by id.  They
+ * run on: their stacks cannot be read safely, and Go says so for its own in that case. */
+static void print_others(go__out *o) {
+    enum { MAXG = 4096 };
+    static int64_t ids[MAXG]; /* the reporting thread's */
+    int n = go__other_goids(ids, MAXG);
+    if (n < 0) {
+        go__out_str(o, "\n(other goroutines not listed: their registry is busy)\n");
+        return;
+    }
+    for (int i = 1; i < n && i < MAXG; i++) /* in id order, as Go lists them */
+        for (int j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+            int64_t t = ids[j];
+            ids[j] = ids[j - 1];
+            ids[j - 1] = t;
+        }
+    for (int i = 0; i < n && i < MAXG; i++) {
+        goroutine_line(o, ids[i]);
+        go__out_str(o, "\tgoroutine running on other thread; stack unavailable\n");
+    }
+    if (n > MAXG) {
+        go__out_str(o, "\n...");
+        go__out_dec(o, n - MAXG);
+        go__out_str(o, " more goroutines not listed...\n");
+    }
+    go__out_flush(o);
+}
+
+/* The goroutines part of a report, as GOTRACEBACK says: none, the reporting goroutine
+ * (godefer's frames too at system), then the others at all; a fatal error lists the
+ * others at every level but none, as Go's throw does. */
+void go__print_goroutines(go__out *o, void **pcs, int n, bool fatal_error) {
+    uint32_t t = tb_flags();
+    if (t >> TB_SHIFT == 0) return;
+    const go__g *g = (const go__g *)go__curg;
+    goroutine_line(o, g ? g->goid : gettid() == getpid() ? 1 : 0);
+    go__out_flush(o);
+    trace_job j = {o, pcs, n, t >> TB_SHIFT >= 2};
+    guarded(o, print_pcs_part, &j);
+    if (t & TB_ALL || fatal_error) print_others(o);
+}
+
+static void go__print_goroutine_trace(go__out *o, bool fatal_error) {
     static void *pcs[1024]; /* only the reporting thread gets here */
     int n = go__capture(pcs, 1024);
-    go__out_str(o, "\ngoroutine ");
-    go__out_dec(o, current_goid());
-    go__out_str(o, " [running]:\n");
-    go__print_pcs(o, pcs, n);
+    go__print_goroutines(o, pcs, n, fatal_error);
 }
 
-/* Go's throw: "fatal error: msg", the goroutine's trace if asked, status 2. */
+/* Go's throw: "fatal error: msg", the goroutines if asked, status 2. */
 static GO__NORETURN void go__fatal(const char *msg, bool trace) {
     go__start_dying();
     go__flush_stdio();
@@ -240,9 +325,9 @@ static GO__NORETURN void go__fatal(const char *msg, bool trace) {
     go__out_str(&o, "fatal error: ");
     go__out_str(&o, msg);
     go__out_str(&o, "\n");
-    if (trace) go__print_goroutine_trace(&o);
+    if (trace) go__print_goroutine_trace(&o, true);
     go__out_flush(&o);
-    _exit(2);
+    go__report_end(0);
 }
 
 void go__fatal_notrace(const char *msg) { go__fatal(msg, false); }
@@ -333,7 +418,7 @@ void go__fatalpanic(go__g *g) {
         go__out_hex(&o, g->sig.pc);
         go__out_str(&o, "]\n");
     }
-    go__print_goroutine_trace(&o);
+    go__print_goroutine_trace(&o, false);
     go__out_flush(&o);
-    _exit(2);
+    go__report_end(0);
 }

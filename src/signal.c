@@ -151,7 +151,7 @@ static int me(void) { return (int)gettid(); }
 
 /* Ends the process the way the signal would have without us: default action, re-raised
  * in this thread.  (For a fault, returning would also do, but the fault might not recur.) */
-static GO__NORETURN void die_by_signal(int sig) {
+void go__die_by_signal(int sig) {
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
@@ -175,8 +175,7 @@ static void watchdog(int sig) {
     static const char msg[] = "\n[godefer: the report timed out]\n";
     if (write(2, msg, sizeof msg - 1) < 0) {
     }
-    if (watchdog_sig) die_by_signal(watchdog_sig);
-    _exit(2);
+    go__report_end(watchdog_sig);
 }
 
 static void arm_watchdog(int die_sig) {
@@ -205,15 +204,12 @@ static void signal_line(go__out *o, int sig, int code, uintptr_t addr, uintptr_t
     go__out_str(o, "]\n");
 }
 
-/* "goroutine N [running]:" and the trace of the interrupted code. */
-static void trace_from(go__out *o, go__g *g, void *uc, int die_sig) {
+/* The goroutines part: "goroutine N [running]:" and the trace of the interrupted code. */
+static void trace_from(go__out *o, void *uc, int die_sig) {
     static void *pcs[1024]; /* only the dying thread gets here */
     int n = go__capture_uc(uc, pcs, 1024);
-    go__out_str(o, "\ngoroutine ");
-    go__out_dec(o, g ? g->goid : getpid() == gettid() ? 1 : 0);
-    go__out_str(o, " [running]:\n");
     arm_watchdog(die_sig);
-    go__print_pcs(o, pcs, n);
+    go__print_goroutines(o, pcs, n, true);
     alarm(0);
 }
 
@@ -242,8 +238,8 @@ static GO__NORETURN void stack_overflow(go__g *g, int sig, siginfo_t *si, void *
     signal_line(&o, sig, si->si_code, (uintptr_t)si->si_addr, go__arch_pc(uc));
     go__out_flush(&o);
     /* No stdio flush: the overflow may have hit inside stdio, holding its lock. */
-    trace_from(&o, g, uc, 0);
-    _exit(2);
+    trace_from(&o, uc, 0);
+    go__report_end(0);
 }
 
 /* Was this SIGSEGV the stack running out?  The fault is close to the stack pointer (a
@@ -271,12 +267,12 @@ static GO__NORETURN void in_report(int sig, siginfo_t *si, void *uc) {
     go__out_str(&o, "fatal error: unexpected signal while printing a fatal report\n");
     signal_line(&o, sig, si->si_code, (uintptr_t)si->si_addr, go__arch_pc(uc));
     go__out_flush(&o);
-    die_by_signal(sig);
+    go__report_end(sig);
 }
 
 /* A signal we do not turn into a panic: an earlier handler gets it; with none, a report
  * and the signal's own ending. */
-static void not_ours(go__g *g, int sig, siginfo_t *si, void *uc, enum why why) {
+static void not_ours(int sig, siginfo_t *si, void *uc, enum why why) {
     struct sigaction *p = prev_of(sig);
     if (p->sa_flags & SA_SIGINFO) {
         sigset_t old;
@@ -325,8 +321,8 @@ static void not_ours(go__g *g, int sig, siginfo_t *si, void *uc, enum why why) {
         break;
     }
     go__out_flush(&o);
-    trace_from(&o, g, uc, sig);
-    die_by_signal(sig);
+    trace_from(&o, uc, sig);
+    go__report_end(sig);
 }
 
 static void handler(int sig, siginfo_t *si, void *uc) {
@@ -341,7 +337,7 @@ static void handler(int sig, siginfo_t *si, void *uc) {
         go__stop(); /* another thread is reporting and will end the process */
     }
     if (si->si_code <= 0) { /* kill, sigqueue, tgkill, raise: not a fault */
-        not_ours(g, sig, si, uc, SENT);
+        not_ours(sig, si, uc, SENT);
         errno = saved_errno;
         return;
     }
@@ -361,7 +357,7 @@ static void handler(int sig, siginfo_t *si, void *uc) {
             return;
         }
     }
-    not_ours(g, sig, si, uc, why);
+    not_ours(sig, si, uc, why);
     errno = saved_errno;
 }
 

@@ -92,8 +92,8 @@ HELPER void add_option(const char *var, const char *opt) {
 
 #ifdef GODEFER_TEST_HARNESS_H
 /* A child's report without Valgrind's own lines ("==PID== ..."), which it interleaves. */
-HELPER child_result *run_report(const char *name) {
-    child_result *r = run_child(name);
+HELPER child_result *run_report_env(const char *name, const char *env) {
+    child_result *r = run_child_env(name, env);
     char *w = r->err;
     for (const char *p = r->err; *p;) {
         const char *nl = strchr(p, '\n');
@@ -109,6 +109,7 @@ HELPER child_result *run_report(const char *name) {
     *w = '\0';
     return r;
 }
+HELPER child_result *run_report(const char *name) { return run_report_env(name, NULL); }
 #endif
 
 HELPER void faults_child_env(void) {
