@@ -133,7 +133,8 @@ void go__start_dying(void) {
     }
     if (none == me) {
         static const char msg[] = "fatal error: panic during panic\n";
-        if (write(2, msg, sizeof msg - 1) < 0) go__report_end(0);
+        if (write(2, msg, sizeof msg - 1) < 0) {
+        }
         go__report_end(0);
     }
     go__stop();
@@ -162,13 +163,11 @@ void go__flush_stdio(void) {
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-
 /* ---- a fault while reporting -------------------------------------------------------
  * The parts of the report that read the program's data (panic values, frames) may fault:
- * a bad go_type name, a corrupted chain.  The handler (signal.c) sends a fault of the
- * reporting thread back here: the part ends with a note and the report goes on, to its
- * usual end.  Without go_set_panic_on_fault no handler is installed, and the fault's
- * default action ends the process. */
+ * a bad go_type name, a corrupted chain.  The handler (signal.c), installed when the
+ * report starts if it was not before, sends a fault of the reporting thread back here:
+ * the part ends with a note and the report goes on, to its usual end. */
 
 static sigjmp_buf *guard; /* set only by the reporting thread */
 static volatile sig_atomic_t guard_sig;
@@ -244,23 +243,26 @@ static void run_trace_job(void *arg) {
     go__print_trace(j->pcs, j->n, j->system, go__out_emit, j->o);
 }
 
+/* Runs the job on a new stack (never unmapped: the process is ending); false if no
+ * memory could be mapped. */
+static bool on_new_stack(trace_job *j) {
+    char *m = mmap(NULL, NEW_STACK_GUARD + NEW_STACK, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+    if (m == MAP_FAILED) return false;
+    mprotect(m, NEW_STACK_GUARD, PROT_NONE);
+    go__arch_call_on(run_trace_job, j, m + NEW_STACK_GUARD + NEW_STACK);
+    return true;
+}
+
 static void print_pcs_part(go__out *o, const void *arg) {
     trace_job j = *(const trace_job *)arg;
-    j.o = o;
     bool alt;
-    char *m = MAP_FAILED;
-    if (stack_room(&alt) >= TRACE_STACK) {
+    if (stack_room(&alt) >= TRACE_STACK)
         run_trace_job(&j);
-    } else if (alt) { /* a sanitizer's alternate stack, in a thread godefer never saw */
+    else if (alt) /* a sanitizer's alternate stack, in a thread godefer never saw */
         print_raw_pcs(o, j.pcs, j.n, "(signal stack too small to symbolize; program counters:)\n");
-    } else if ((m = mmap(NULL, NEW_STACK_GUARD + NEW_STACK, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0)) ==
-               MAP_FAILED) {
+    else if (!on_new_stack(&j))
         print_raw_pcs(o, j.pcs, j.n, "(no stack to symbolize on; program counters:)\n");
-    } else {
-        mprotect(m, NEW_STACK_GUARD, PROT_NONE); /* the process is ending: never unmapped */
-        go__arch_call_on(run_trace_job, &j, m + NEW_STACK_GUARD + NEW_STACK);
-    }
 }
 
 static void goroutine_line(go__out *o, int64_t goid) {

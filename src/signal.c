@@ -363,7 +363,10 @@ static void handler(int sig, siginfo_t *si, void *uc) {
 
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 
+static _Atomic bool installing; /* install() started (go__catch_faults must not wait) */
+
 static void install(void) {
+    atomic_store(&installing, true);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = handler;
@@ -375,8 +378,11 @@ static void install(void) {
 }
 
 /* A fatal report starts: its faults must come back to it (go__report_fault), also in a
- * program that never asked for fault panics.  Faults of other threads then stop them. */
-void go__catch_faults(void) { pthread_once(&install_once, install); }
+ * program that never asked for fault panics.  Faults of other threads then stop them.
+ * (Not from inside install: its own fatal error would wait for itself.) */
+void go__catch_faults(void) {
+    if (!atomic_load(&installing)) pthread_once(&install_once, install);
+}
 
 bool go_set_panic_on_fault(bool enabled) {
     go__g *g = go__getg();
