@@ -341,14 +341,19 @@ static void emit_frame(const sym *s, const char *as, uintptr_t pc, go__emit_fn e
  * stops after main or at the thread's start routine's caller; past 100 frames only the
  * top and bottom 50 are shown.  With system (GOTRACEBACK=system), every frame is shown,
  * with its pc, as Go shows its runtime's frames then. */
+static void *volatile trace_held[2]; /* see go__print_trace */
+
 void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx) {
-    Dwfl *d = open_dwfl();
     enum { MAXF = 1024 + 64 };
+    Dwfl *d = open_dwfl();
     sym *fr = calloc(MAXF, sizeof *fr);
-    if (!fr) return;
+    /* Only the reporting thread gets here.  What it allocates stays reachable while it
+     * runs, also once a fault cut the trace short (report.c's guard): not a leak. */
+    trace_held[0] = d;
+    trace_held[1] = fr;
     int nf = 0;
     bool started = false, done = false, faulted = false;
-    for (int i = 0; i < n && !done; i++) {
+    for (int i = 0; i < n && fr && !done; i++) {
         uintptr_t pc = (uintptr_t)pcs[i];
         uintptr_t look = i > 0 ? pc - 1 : pc; /* return addresses point past the call */
         /* go__sigpanic's return address is the faulting pc + a bias: the place is the
@@ -406,4 +411,5 @@ void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx
 #ifdef GODEFER_HAVE_LIBDW
     if (d) dwfl_end(d);
 #endif
+    trace_held[0] = trace_held[1] = NULL;
 }

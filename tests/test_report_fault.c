@@ -174,9 +174,9 @@ static void test_coroutines_out_of_order(void) {
     ASSERT_INT(r->signal, 0);
     ASSERT_INT(r->status, 2);
     /* (ASan may print warnings about swapcontext first) */
-    ASSERT_CONTAINS(r->err,
-                    "fatal error: go_frame left out of order: an inner frame was left by longjmp, "
-                    "or this frame was entered by a jump into its block\n\ngoroutine 1 [running]:\n");
+    ASSERT_CONTAINS(r->err, "fatal error: go_frame left out of order: an inner frame was left "
+                            "by longjmp, or this frame was entered by a jump into its block\n"
+                            "\ngoroutine 1 [running]:\n");
     IF_SYMBOLS(ASSERT_CONTAINS(r->err, "[running]:\ncoro_a(...)\n"));
     ASSERT_NOT_CONTAINS(r->err, "[godefer:");
 }
