@@ -306,14 +306,31 @@ GO_API int64_t go_goid(void);
  * for the whole process.  From then on: a stack overflow in a thread that uses godefer
  * is "fatal error: stack overflow" (exit status 2, not recoverable, as in Go); a signal
  * not converted (panic-on-fault off in that thread, a fault inside godefer's own
- * bookkeeping or report, a signal sent with kill) goes to the handler installed before
- * ours if there was one, else ends the process with a "fatal error" report and then the
- * signal's default action (a core dump).  Thread-safe; not async-signal-safe.
+ * bookkeeping, a signal sent with kill) goes to the handler installed before ours if
+ * there was one, else ends the process with a "fatal error" report and then the signal's
+ * default action (a core dump).  A fault while a fatal report is printed ends that part
+ * of the report with a note, and the report goes on.  Thread-safe; not
+ * async-signal-safe.
  *
  * A fault converted while its code held a lock (say inside malloc, after heap corruption)
  * leaves that lock held: godefer cannot know, as Go cannot for C code.
  */
 GO_API bool go_set_panic_on_fault(bool enabled);
+
+/*
+ * debug.SetTraceback: how much the fatal reports print, as the GOTRACEBACK environment
+ * variable (read at the first report or call of this) says when this is not called:
+ *   "none"    the panic lines (the "fatal error" line), no goroutine
+ *   "single"  and the reporting goroutine's trace (the default; also "" or NULL)
+ *   "all"     and the other goroutines godefer knows (threads that used it), by id
+ *   "system"  as all, the trace showing godefer's own frames, with their pc
+ *   "crash"   as system, then the process dies by SIGABRT (a core dump) instead of
+ *             exiting with status 2
+ * Anything else: every goroutine, at the level a decimal number gives (0 none, 1 single,
+ * 2 system), else none.  As in Go, a call cannot go below what GOTRACEBACK asks for.
+ * Thread-safe.
+ */
+GO_API void go_set_traceback(const char *level);
 
 /* What the value of a fault panic carries (Go's error has an Addr() method). */
 typedef struct go_fault {

@@ -71,6 +71,24 @@ static bool others_panicking(const go__g *self) {
     return any;
 }
 
+/* For a fatal report (GOTRACEBACK=all), which may interrupt anything: the lock may be
+ * held a moment by a thread starting or ending, or for good by the reporting thread. */
+int go__other_goids(int64_t *ids, int max) {
+    for (int i = 0; pthread_mutex_trylock(&reg_lock) != 0; i++) {
+        if (i == 100) return -1;
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+    const go__g *self = (const go__g *)go__curg;
+    int n = 0;
+    for (uint32_t i = 0; i < nreg; i++) {
+        if (reg[i] == self) continue;
+        if (n < max) ids[n] = reg[i]->goid;
+        n++;
+    }
+    pthread_mutex_unlock(&reg_lock);
+    return n;
+}
+
 /* ---- exit waits for panics in flight ------------------------------------------------
  * Go's runtime.main: when main returns while another goroutine panics, wait a little
  * while its deferred calls run, and forever once it reports (the report ends the

@@ -110,6 +110,10 @@ static inline go__g *go__getg(void) {
     return (go__g *)h;
 }
 
+/* g.c: the ids of the other threads' goroutines (at most max stored; how many there
+ * are), or -1 if the registry stays locked */
+GO__HIDDEN int go__other_goids(int64_t *ids, int max);
+
 /* frame.c */
 GO__HIDDEN const go__rec *go__pop_pooled(go__frame *f);
 GO__HIDDEN void go__release_pooled(go__g *g, go__frame *f);
@@ -192,10 +196,14 @@ GO__HIDDEN void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code,
 GO__HIDDEN bool go__arch_jumps_into(uintptr_t lo, uintptr_t hi, uintptr_t tlo, uintptr_t thi);
 GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr,
                                               uintptr_t pc);
+/* Calls fn(arg) with the stack pointer at top (16-byte aligned), on the caller's return. */
+GO__HIDDEN void go__arch_call_on(void (*fn)(void *), void *arg, void *top);
 
 /* signal.c */
 GO__HIDDEN void go__sigstack_init(go__g *g);
 GO__HIDDEN void go__sigstack_free(go__g *g);
+GO__HIDDEN void go__catch_faults(void); /* installs the handler for a fatal report */
+GO__HIDDEN GO__NORETURN void go__die_by_signal(int sig);
 extern GO__HIDDEN const go_type go__type_sigError;
 
 /* bounds.c */
@@ -210,12 +218,14 @@ GO__HIDDEN void go__flush_stdio(void);
 GO__HIDDEN const char *go__signame(int sig);
 GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
 GO__HIDDEN GO__NORETURN void go__fatal_notrace(const char *msg);
+GO__HIDDEN void go__report_fault(int sig, uintptr_t addr); /* returns if no part is guarded */
+GO__HIDDEN GO__NORETURN void go__report_end(int sig); /* exit 2, sig or SIGABRT (crash) */
 
 /* traceback.c */
 typedef void (*go__emit_fn)(void *ctx, const char *s, size_t n);
 GO__HIDDEN int go__capture(void **pcs, int max);
 GO__HIDDEN int go__capture_uc(void *ucontext, void **pcs, int max); /* from a signal context */
-GO__HIDDEN void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx);
+GO__HIDDEN void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx);
 
 /* A small write-through buffer for fd 2, usable when malloc may not be. */
 typedef struct go__out {
@@ -228,5 +238,8 @@ GO__HIDDEN void go__out_str(go__out *o, const char *s);
 GO__HIDDEN void go__out_hex(go__out *o, uintptr_t v);
 GO__HIDDEN void go__out_dec(go__out *o, int64_t v);
 GO__HIDDEN void go__out_flush(go__out *o);
+/* report.c: the goroutines part of a report from pcs (GOTRACEBACK), symbolized on a
+ * stack with room for it */
+GO__HIDDEN void go__print_goroutines(go__out *o, void **pcs, int n, bool fatal_error);
 
 #endif

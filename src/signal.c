@@ -151,7 +151,7 @@ static int me(void) { return (int)gettid(); }
 
 /* Ends the process the way the signal would have without us: default action, re-raised
  * in this thread.  (For a fault, returning would also do, but the fault might not recur.) */
-static GO__NORETURN void die_by_signal(int sig) {
+void go__die_by_signal(int sig) {
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
@@ -175,8 +175,7 @@ static void watchdog(int sig) {
     static const char msg[] = "\n[godefer: the report timed out]\n";
     if (write(2, msg, sizeof msg - 1) < 0) {
     }
-    if (watchdog_sig) die_by_signal(watchdog_sig);
-    _exit(2);
+    go__report_end(watchdog_sig);
 }
 
 static void arm_watchdog(int die_sig) {
@@ -205,38 +204,12 @@ static void signal_line(go__out *o, int sig, int code, uintptr_t addr, uintptr_t
     go__out_str(o, "]\n");
 }
 
-/* Symbolizing takes some 140 KiB of stack (libdw).  On an alternate stack smaller than
- * that (a sanitizer's, in a thread godefer never saw) only the pcs are printed. */
-#define TRACE_STACK (192 * 1024)
-
-static bool room_to_symbolize(void) {
-    stack_t ss;
-    if (sigaltstack(NULL, &ss) != 0 || !(ss.ss_flags & SS_ONSTACK)) return true;
-    char here;
-    return (uintptr_t)&here - (uintptr_t)ss.ss_sp >= TRACE_STACK;
-}
-
-/* "goroutine N [running]:" and the trace of the interrupted code. */
-static void trace_from(go__out *o, go__g *g, void *uc, int die_sig) {
+/* The goroutines part: "goroutine N [running]:" and the trace of the interrupted code. */
+static void trace_from(go__out *o, void *uc, int die_sig) {
     static void *pcs[1024]; /* only the dying thread gets here */
     int n = go__capture_uc(uc, pcs, 1024);
-    go__out_str(o, "\ngoroutine ");
-    go__out_dec(o, g ? g->goid : getpid() == gettid() ? 1 : 0);
-    go__out_str(o, " [running]:\n");
-    if (!room_to_symbolize()) {
-        go__out_str(o, "(signal stack too small to symbolize; program counters:)\n");
-        for (int i = 0; i < n; i++) {
-            go__out_str(o, "\t");
-            go__out_hex(o, (uintptr_t)pcs[i]);
-            go__out_str(o, "\n");
-        }
-        go__out_flush(o);
-        return;
-    }
-    go__out_flush(o);
     arm_watchdog(die_sig);
-    go__print_trace(pcs, n, go__out_emit, o);
-    go__out_flush(o);
+    go__print_goroutines(o, pcs, n, true);
     alarm(0);
 }
 
@@ -265,8 +238,8 @@ static GO__NORETURN void stack_overflow(go__g *g, int sig, siginfo_t *si, void *
     signal_line(&o, sig, si->si_code, (uintptr_t)si->si_addr, go__arch_pc(uc));
     go__out_flush(&o);
     /* No stdio flush: the overflow may have hit inside stdio, holding its lock. */
-    trace_from(&o, g, uc, 0);
-    _exit(2);
+    trace_from(&o, uc, 0);
+    go__report_end(0);
 }
 
 /* Was this SIGSEGV the stack running out?  The fault is close to the stack pointer (a
@@ -284,11 +257,22 @@ static bool is_overflow(const go__g *g, int sig, const siginfo_t *si, uintptr_t 
     return lo && sp < lo + near && sp + gap >= lo && a < lo + near && a + gap >= lo;
 }
 
-enum why { NOT_ENABLED, IN_RUNTIME, IN_REPORT, SENT };
+enum why { NOT_ENABLED, IN_RUNTIME, SENT };
+
+/* A signal in the thread printing a fatal report, outside the parts that recover from a
+ * fault (go__report_fault): say so, no second trace, and end the process by the signal.
+ * An earlier handler is not called: the report cannot go on once it returns. */
+static GO__NORETURN void in_report(int sig, siginfo_t *si, void *uc) {
+    go__out o = {.fd = 2};
+    go__out_str(&o, "fatal error: unexpected signal while printing a fatal report\n");
+    signal_line(&o, sig, si->si_code, (uintptr_t)si->si_addr, go__arch_pc(uc));
+    go__out_flush(&o);
+    go__report_end(sig);
+}
 
 /* A signal we do not turn into a panic: an earlier handler gets it; with none, a report
  * and the signal's own ending. */
-static void not_ours(go__g *g, int sig, siginfo_t *si, void *uc, enum why why) {
+static void not_ours(int sig, siginfo_t *si, void *uc, enum why why) {
     struct sigaction *p = prev_of(sig);
     if (p->sa_flags & SA_SIGINFO) {
         sigset_t old;
@@ -307,12 +291,6 @@ static void not_ours(go__g *g, int sig, siginfo_t *si, void *uc, enum why why) {
     }
     go__out o = {.fd = 2};
     uintptr_t pc = go__arch_pc(uc), addr = (uintptr_t)si->si_addr;
-    if (why == IN_REPORT) { /* the report printer itself: say so, no second trace */
-        go__out_str(&o, "fatal error: unexpected signal while printing a fatal report\n");
-        signal_line(&o, sig, si->si_code, addr, pc);
-        go__out_flush(&o);
-        die_by_signal(sig);
-    }
     go__start_dying();
     switch (why) {
     case SENT: /* Go's report for a signal it was not expecting */
@@ -343,8 +321,8 @@ static void not_ours(go__g *g, int sig, siginfo_t *si, void *uc, enum why why) {
         break;
     }
     go__out_flush(&o);
-    trace_from(&o, g, uc, sig);
-    die_by_signal(sig);
+    trace_from(&o, uc, sig);
+    go__report_end(sig);
 }
 
 static void handler(int sig, siginfo_t *si, void *uc) {
@@ -352,11 +330,14 @@ static void handler(int sig, siginfo_t *si, void *uc) {
     go__g *g = (go__g *)go__curg;
     long dying = go__dying_tid();
     if (dying) {
-        if (dying == me()) not_ours(g, sig, si, uc, IN_REPORT);
+        if (dying == me()) {
+            if (si->si_code > 0) go__report_fault(sig, (uintptr_t)si->si_addr);
+            in_report(sig, si, uc);
+        }
         go__stop(); /* another thread is reporting and will end the process */
     }
     if (si->si_code <= 0) { /* kill, sigqueue, tgkill, raise: not a fault */
-        not_ours(g, sig, si, uc, SENT);
+        not_ours(sig, si, uc, SENT);
         errno = saved_errno;
         return;
     }
@@ -376,13 +357,16 @@ static void handler(int sig, siginfo_t *si, void *uc) {
             return;
         }
     }
-    not_ours(g, sig, si, uc, why);
+    not_ours(sig, si, uc, why);
     errno = saved_errno;
 }
 
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 
+static _Atomic bool installing; /* install() started (go__catch_faults must not wait) */
+
 static void install(void) {
+    atomic_store(&installing, true);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = handler;
@@ -391,6 +375,13 @@ static void install(void) {
     for (size_t i = 0; i < NHANDLED; i++)
         if (sigaction(handled[i], &sa, &prev[i]) != 0)
             go__throw("go_set_panic_on_fault: sigaction failed");
+}
+
+/* A fatal report starts: its faults must come back to it (go__report_fault), also in a
+ * program that never asked for fault panics.  Faults of other threads then stop them.
+ * (Not from inside install: its own fatal error would wait for itself.) */
+void go__catch_faults(void) {
+    if (!atomic_load(&installing)) pthread_once(&install_once, install);
 }
 
 bool go_set_panic_on_fault(bool enabled) {

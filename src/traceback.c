@@ -98,6 +98,7 @@ typedef struct sym {
     uintptr_t off; /* of the pc from the function's entry; inline frames print none */
     bool inl;
     bool lib; /* in godefer's shared library */
+    uintptr_t pc; /* printed (GOTRACEBACK=system) if not 0 */
 } sym;
 
 #define MAXINL 8
@@ -286,11 +287,9 @@ static bool in_godefer_object(uintptr_t pc) {
            here.dli_fbase == self.dli_fbase;
 }
 
-/* C names carry no dots; GCC's clones (.isra.0, .constprop.0, nested .N) drop them. */
-static size_t base_len(const char *name) {
-    const char *dot = strchr(name, '.');
-    return dot ? (size_t)(dot - name) : strlen(name);
-}
+/* C names carry no dots; GCC's clones (.isra.0, .constprop.0, nested .N) drop them, and
+ * a symbol version (__libc_start_main@@GLIBC_2.34, in a system trace) too. */
+static size_t base_len(const char *name) { return strcspn(name, ".@"); }
 
 static bool name_is(const sym *s, const char *want) {
     return s->name && base_len(s->name) == strlen(want) &&
@@ -306,9 +305,10 @@ static bool is_api_name(const sym *s) {
         "go_panic", "go_panicf", "go_goexit", "go_panic_bounds", "go_panic_bounds_u",
         "go_error", "go_errorf", "go_error_wrap", "go_unwrap", "go_is_error",
         "go_is_runtime_error", "go_any_release", "go_fprint", "go_sprint", "go_goid",
-        "go_set_panic_on_fault", "go_fault_info", "go_nil", "go_str", "go_int", "go_uint",
-        "go_float", "go_bool", "go_make_int", "go_make_uint", "go_make_float",
-        "go_make_bool", "go_make_str", "go_make_ptr", "go_isnil", "go_identical"};
+        "go_set_panic_on_fault", "go_set_traceback", "go_fault_info", "go_nil", "go_str",
+        "go_int", "go_uint", "go_float", "go_bool", "go_make_int", "go_make_uint",
+        "go_make_float", "go_make_bool", "go_make_str", "go_make_ptr", "go_isnil",
+        "go_identical"};
     if (!s->name) return false;
     if (strncmp(s->name, "go__", 4) == 0) return true;
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
@@ -357,7 +357,7 @@ static void emit_num(go__emit_fn emit, void *ctx, uintptr_t v, bool hex) {
     emit(ctx, b + i, sizeof b - (size_t)i);
 }
 
-static void emit_frame(const sym *s, const char *as, go__emit_fn emit, void *ctx) {
+static void emit_frame(const sym *s, const char *as, uintptr_t pc, go__emit_fn emit, void *ctx) {
     if (as)
         emit_str(emit, ctx, as);
     else if (s->name)
@@ -376,21 +376,31 @@ static void emit_frame(const sym *s, const char *as, go__emit_fn emit, void *ctx
         emit_str(emit, ctx, " +");
         emit_num(emit, ctx, s->off, true);
     }
+    if (pc) { /* GOTRACEBACK=system: Go's pc= (its fp= and sp= are not known here) */
+        emit_str(emit, ctx, " pc=");
+        emit_num(emit, ctx, pc, true);
+    }
     emit_str(emit, ctx, "\n");
 }
 
 /* Prints the frames of pcs (innermost first) as Go does: the runtime's own frames are
  * hidden, except panic entry points in the middle of the trace ("panic(...)"); the trace
  * stops after main or at the thread's start routine's caller; past 100 frames only the
- * top and bottom 50 are shown. */
-void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
-    Dwfl *d = open_dwfl();
+ * top and bottom 50 are shown.  With system (GOTRACEBACK=system), every frame is shown,
+ * with its pc, as Go shows its runtime's frames then. */
+static void *volatile trace_held[2]; /* see go__print_trace */
+
+void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx) {
     enum { MAXF = 1024 + 64 };
+    Dwfl *d = open_dwfl();
     sym *fr = calloc(MAXF, sizeof *fr);
-    if (!fr) return;
+    /* Only the reporting thread gets here.  What it allocates stays reachable while it
+     * runs, also once a fault cut the trace short (report.c's guard): not a leak. */
+    trace_held[0] = d;
+    trace_held[1] = fr;
     int nf = 0;
     bool started = false, done = false, faulted = false;
-    for (int i = 0; i < n && !done; i++) {
+    for (int i = 0; i < n && fr && !done; i++) {
         uintptr_t pc = (uintptr_t)pcs[i];
         uintptr_t look = i > 0 ? pc - 1 : pc; /* return addresses point past the call */
         /* go__sigpanic's return address is the faulting pc + a bias: the place is the
@@ -404,6 +414,11 @@ void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
             sym *s = &buf[j];
             s->lib = lib;
             if (!s->inl) s->off += place - look;
+            s->pc = system && !s->inl ? place : 0;
+            if (system) {
+                fr[nf++] = *s;
+                continue;
+            }
             /* Leading runtime frames are hidden, panic entries included (Go shows
              * gopanic only once a frame was printed), but not Goexit: a deferred call
              * that faults in Goexit's loop leaves runtime.Goexit as Go's first frame. */
@@ -437,10 +452,11 @@ void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx) {
             emit_str(emit, ctx, " frames elided...\n");
             i = nf - 50;
         }
-        emit_frame(&fr[i], is_panic_entry(&fr[i]) ? "panic" : NULL, emit, ctx);
+        emit_frame(&fr[i], is_panic_entry(&fr[i]) ? "panic" : NULL, fr[i].pc, emit, ctx);
     }
     free(fr);
 #ifdef GODEFER_HAVE_LIBDW
     if (d) dwfl_end(d);
 #endif
+    trace_held[0] = trace_held[1] = NULL;
 }

@@ -90,6 +90,28 @@ HELPER void add_option(const char *var, const char *opt) {
     setenv(var, env, 1);
 }
 
+#ifdef GODEFER_TEST_HARNESS_H
+/* A child's report without Valgrind's own lines ("==PID== ..."), which it interleaves. */
+HELPER child_result *run_report_env(const char *name, const char *env) {
+    child_result *r = run_child_env(name, env);
+    char *w = r->err;
+    for (const char *p = r->err; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        bool vg = p[0] == '=' && p[1] == '=' && strspn(p + 2, "0123456789") > 0 &&
+                  p[2 + strspn(p + 2, "0123456789")] == '=';
+        if (!vg) {
+            memmove(w, p, n);
+            w += n;
+        }
+        p += n;
+    }
+    *w = '\0';
+    return r;
+}
+HELPER child_result *run_report(const char *name) { return run_report_env(name, NULL); }
+#endif
+
 HELPER void faults_child_env(void) {
 #ifdef TEST_ASAN
     add_option("ASAN_OPTIONS", "handle_segv=0");

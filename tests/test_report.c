@@ -3,8 +3,11 @@
 #include <godefer.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "harness.h"
+
+#include "faults.h"
 
 /* ---- children ---------------------------------------------------------------------- */
 
@@ -208,6 +211,87 @@ __attribute__((noinline)) static void panicking_site(void) {
 static void child_trace_frames(void) {
     panicking_site();
     __asm__ volatile(""); /* keep this frame: not a tail call */
+}
+
+
+/* ---- GOTRACEBACK (issue 11 §4) ----------------------------------------------------
+ * Checked against Go 1.19 (golang-go) with this program, run as GOTRACEBACK=<level> ./p
+ * and as ./p <level> (debug.SetTraceback), and the same with "fatal" for a fatal error:
+ *
+ *   package main
+ *   import ("os"; "runtime/debug"; "time")
+ *   func worker(ch chan int) { <-ch }
+ *   func main() {
+ *       if len(os.Args) > 1 { debug.SetTraceback(os.Args[1]) }
+ *       ch := make(chan int)
+ *       go worker(ch); go worker(ch)
+ *       time.Sleep(10 * time.Millisecond)
+ *       panic("boom")
+ *   }
+ *
+ * none, 0 and any other word: "panic: boom\n", status 2.  single: goroutine 1's trace.
+ * all, 1: then "goroutine N [chan receive]:" and a trace for each other goroutine (here:
+ * [running], "goroutine running on other thread; stack unavailable", Go's line for a
+ * goroutine it cannot stop).  system, 2: runtime frames too, with fp= sp= pc=.  crash: as
+ * system, then death by SIGABRT (status 134 in the shell).  SetTraceback("none") with
+ * GOTRACEBACK unset prints single's report (a call cannot go below the variable, whose
+ * default is single); SetTraceback("bogus") then lists every goroutine; with
+ * GOTRACEBACK=system, SetTraceback("single") still prints system's.  A fatal error
+ * (throw) lists the other goroutines at single too, and nothing at none. */
+
+static atomic_int workers_ready;
+static void *tb_worker(void *arg) {
+    (void)arg;
+    go_goid(); /* a goroutine godefer knows */
+    atomic_fetch_add(&workers_ready, 1);
+    for (;;) pause();
+    return NULL;
+}
+
+static void start_workers(void) {
+    go_goid(); /* the main thread is goroutine 1; the workers 2 and 3 */
+    for (int i = 0; i < 2; i++) {
+        pthread_t t;
+        pthread_create(&t, NULL, tb_worker, NULL);
+    }
+    while (atomic_load(&workers_ready) < 2) usleep(1000);
+}
+
+static volatile int tb_booms; /* not identical to child_simple, which GCC would fold */
+__attribute__((noinline)) static void tb_boom(void) {
+    tb_booms++;
+    go_panic(go_str("boom"));
+}
+
+static void child_tb(void) {
+    start_workers();
+    tb_boom();
+}
+
+static void tb_set_and_boom(const char *level) {
+    start_workers();
+    go_set_traceback(level);
+    tb_boom();
+}
+static void child_tb_set_none(void) { tb_set_and_boom("none"); }
+static void child_tb_set_single(void) { tb_set_and_boom("single"); }
+static void child_tb_set_all(void) { tb_set_and_boom("all"); }
+static void child_tb_set_system(void) { tb_set_and_boom("system"); }
+static void child_tb_set_crash(void) { tb_set_and_boom("crash"); }
+static void child_tb_set_bogus(void) { tb_set_and_boom("bogus"); }
+
+/* A fatal error (Go's throw): a bad kind of bounds error. */
+static void child_tb_fatal(void) {
+    start_workers();
+    go_panic_bounds((go_bounds)999, 1, 2);
+}
+
+/* A fault that is not converted (panic-on-fault off): Go's "fatal error: fault". */
+static void child_tb_fault(void) {
+    start_workers();
+    go_set_panic_on_fault(false);
+    VALGRIND_DISABLE_ERROR_REPORTING;
+    sink = deref_nil();
 }
 
 /* ---- tests ------------------------------------------------------------------------- */
@@ -499,6 +583,132 @@ static void test_trace_starts_below_panic(void) {
     IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "panic_with_nil_defer child_panic harness_main main"));
 }
 
+/* ---- GOTRACEBACK ---------------------------------------------------------------------- */
+
+static const char others[] = "\n\ngoroutine 2 [running]:\n"
+                             "\tgoroutine running on other thread; stack unavailable\n"
+                             "\ngoroutine 3 [running]:\n"
+                             "\tgoroutine running on other thread; stack unavailable\n";
+
+/* The report of child (with env, if not NULL) at a level, by what it must show. */
+enum tb_shape { TB_NONE, TB_SINGLE, TB_ALL, TB_SYSTEM, TB_CRASH };
+
+static void expect_tb(const char *child, const char *env, enum tb_shape shape) {
+    int before = harness_failures;
+    child_result *r = run_report_env(child, env);
+    ASSERT_INT(r->status, shape == TB_CRASH ? -1 : 2);
+    ASSERT_INT(r->signal, shape == TB_CRASH ? SIGABRT : 0);
+    if (shape == TB_NONE) {
+        ASSERT_STR(r->err, "panic: boom\n");
+    } else {
+        ASSERT_STR(report_head(r), "panic: boom\n");
+        ASSERT_CONTAINS(r->err, "panic: boom\n\ngoroutine 1 [running]:\n");
+        IF_SYMBOLS(ASSERT_CONTAINS(r->err, shape >= TB_SYSTEM ? "\npanic(...)\n"
+                                                              : "[running]:\ntb_boom(...)\n"));
+        IF_SYMBOLS(ASSERT_CONTAINS(r->err, "\nmain(...)\n"));
+    }
+    if (shape >= TB_SYSTEM) {
+        ASSERT_CONTAINS(r->err, " pc=0x");
+        IF_SYMBOLS(ASSERT_CONTAINS(r->err, "\ngo__fatalpanic(...)\n"));
+    } else {
+        ASSERT_NOT_CONTAINS(r->err, " pc=0x");
+    }
+    if (shape >= TB_ALL) { /* last (qemu-user adds a line after an abort) */
+        const char *at = strstr(r->err, others);
+        ASSERT_CONTAINS(r->err, others);
+        ASSERT(!at || at[sizeof others - 1] == '\0' || shape == TB_CRASH);
+    } else {
+        ASSERT_NOT_CONTAINS(r->err, "goroutine 2");
+    }
+    if (harness_failures != before) HFAIL("(the failures above are child %s's, %s)", child,
+                                          env ? env : "GOTRACEBACK unset");
+}
+
+/* Under Valgrind a child that symbolizes takes seconds: there, only the cases marked
+ * 1 (one per level), which are enough for a memory check. */
+typedef struct tb_case {
+    const char *child, *env;
+    enum tb_shape shape;
+    bool under_valgrind;
+} tb_case;
+
+static void expect_tb_cases(const tb_case *c, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (c[i].under_valgrind || !RUNNING_ON_VALGRIND)
+            expect_tb(c[i].child, c[i].env, c[i].shape);
+}
+
+static void test_gotraceback_env(void) {
+    static const tb_case cases[] = {
+        {"tb", NULL, TB_SINGLE, 1},
+        {"tb", "GOTRACEBACK=none", TB_NONE, 1},
+        {"tb", "GOTRACEBACK=single", TB_SINGLE, 0},
+        {"tb", "GOTRACEBACK=", TB_SINGLE, 0},
+        {"tb", "GOTRACEBACK=all", TB_ALL, 1},
+        {"tb", "GOTRACEBACK=system", TB_SYSTEM, 1},
+        {"tb", "GOTRACEBACK=crash", TB_CRASH, 1},
+        {"tb", "GOTRACEBACK=bogus", TB_NONE, 0},
+        {"tb", "GOTRACEBACK=0", TB_NONE, 0},
+        {"tb", "GOTRACEBACK=1", TB_ALL, 0},
+        {"tb", "GOTRACEBACK=2", TB_SYSTEM, 0},
+        {"tb", "GOTRACEBACK=-1", TB_NONE, 0},
+    };
+    expect_tb_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+static void test_gotraceback_setter(void) {
+    static const tb_case cases[] = {
+        {"tb_set_none", NULL, TB_SINGLE, 1}, /* not below the variable's default */
+        {"tb_set_single", NULL, TB_SINGLE, 0},
+        {"tb_set_all", NULL, TB_ALL, 1},
+        {"tb_set_system", NULL, TB_SYSTEM, 0},
+        {"tb_set_crash", NULL, TB_CRASH, 0},
+        {"tb_set_bogus", NULL, TB_ALL, 0},
+        {"tb_set_none", "GOTRACEBACK=none", TB_NONE, 1},
+        {"tb_set_all", "GOTRACEBACK=none", TB_ALL, 0},
+        {"tb_set_single", "GOTRACEBACK=system", TB_SYSTEM, 0},
+        {"tb_set_none", "GOTRACEBACK=crash", TB_CRASH, 0},
+    };
+    expect_tb_cases(cases, sizeof cases / sizeof cases[0]);
+}
+
+static const char fatal_head[] = "fatal error: go_panic_bounds: bad kind\n";
+
+static void test_gotraceback_fatal_error(void) {
+    child_result *r = run_report_env("tb_fatal", "GOTRACEBACK=none");
+    ASSERT_INT(r->status, 2);
+    ASSERT_STR(r->err, fatal_head);
+    r = run_report_env("tb_fatal", NULL); /* single: the others too, as Go's throw */
+    ASSERT_INT(r->status, 2);
+    ASSERT_STR(report_head(r), fatal_head);
+    ASSERT_CONTAINS(r->err, "\ngoroutine 1 [running]:\n");
+    ASSERT_CONTAINS(r->err, others);
+    ASSERT_NOT_CONTAINS(r->err, " pc=0x");
+    r = run_report_env("tb_fatal", "GOTRACEBACK=crash");
+    ASSERT_INT(r->signal, SIGABRT);
+    ASSERT_STR(report_head(r), fatal_head);
+    ASSERT_CONTAINS(r->err, " pc=0x");
+    ASSERT_CONTAINS(r->err, others);
+}
+
+static const char fault_head[] = "unexpected fault address 0x0\nfatal error: fault\n";
+
+static void test_gotraceback_fault(void) {
+    child_result *r = run_report_env("tb_fault", "GOTRACEBACK=none");
+    ASSERT_INT(r->signal, SIGSEGV);
+    ASSERT(strncmp(r->err, fault_head, sizeof fault_head - 1) == 0);
+    ASSERT_NOT_CONTAINS(r->err, "goroutine");
+    r = run_report_env("tb_fault", NULL);
+    ASSERT_INT(r->signal, SIGSEGV);
+    ASSERT(strncmp(r->err, fault_head, sizeof fault_head - 1) == 0);
+    ASSERT_CONTAINS(r->err, "]\n\ngoroutine 1 [running]:\n");
+    ASSERT_CONTAINS(r->err, others);
+    r = run_report_env("tb_fault", "GOTRACEBACK=crash");
+    ASSERT_INT(r->signal, SIGABRT);
+    ASSERT(strncmp(r->err, fault_head, sizeof fault_head - 1) == 0);
+    ASSERT_CONTAINS(r->err, others);
+}
+
 static const harness_case cases[] = {
     {"simple", test_simple},
     {"nested", test_nested},
@@ -518,6 +728,10 @@ static const harness_case cases[] = {
     {"split_part_frame_once", test_split_part_frame_once},
     {"trace_starts_at_goexit", test_trace_starts_at_goexit},
     {"trace_starts_below_panic", test_trace_starts_below_panic},
+    {"gotraceback_env", test_gotraceback_env},
+    {"gotraceback_setter", test_gotraceback_setter},
+    {"gotraceback_fatal_error", test_gotraceback_fatal_error},
+    {"gotraceback_fault", test_gotraceback_fault},
     {NULL, NULL},
 };
 
@@ -560,7 +774,19 @@ static const harness_case children[] = {
     {"split_part", child_part},
     {"goexit_nil_defer", child_goexit},
     {"panic_nil_defer", child_panic},
+    {"tb", child_tb},
+    {"tb_set_none", child_tb_set_none},
+    {"tb_set_single", child_tb_set_single},
+    {"tb_set_all", child_tb_set_all},
+    {"tb_set_system", child_tb_set_system},
+    {"tb_set_crash", child_tb_set_crash},
+    {"tb_set_bogus", child_tb_set_bogus},
+    {"tb_fatal", child_tb_fatal},
+    {"tb_fault", child_tb_fault},
     {NULL, NULL},
 };
 
-int main(int argc, char **argv) { return harness_main(argc, argv, cases, children); }
+int main(int argc, char **argv) {
+    faults_child_env();
+    return harness_main(argc, argv, cases, children);
+}

@@ -90,3 +90,33 @@ bool go__arch_jumps_into(uintptr_t lo, uintptr_t hi, uintptr_t tlo, uintptr_t th
     }
     return false;
 }
+
+/* go__arch_call_on(fn, arg, top): calls fn(arg) with the stack pointer at top (16-byte
+ * aligned), then returns on the caller's stack.  x29 keeps the caller's frame, so the
+ * unwind entry describes the frame the usual way. */
+__asm__(".text\n"
+        ".globl go__arch_call_on\n"
+        ".hidden go__arch_call_on\n"
+        ".type go__arch_call_on,%function\n"
+        ".p2align 2\n"
+        "go__arch_call_on:\n"
+        ".cfi_startproc\n"
+        "    stp x29, x30, [sp, #-16]!\n"
+        ".cfi_def_cfa_offset 16\n"
+        ".cfi_offset x29, -16\n"
+        ".cfi_offset x30, -8\n"
+        "    mov x29, sp\n"
+        ".cfi_def_cfa_register x29\n"
+        "    mov sp, x2\n"
+        "    mov x3, x0\n"
+        "    mov x0, x1\n"
+        "    blr x3\n"
+        "    mov sp, x29\n"
+        ".cfi_def_cfa_register sp\n"
+        "    ldp x29, x30, [sp], #16\n"
+        ".cfi_def_cfa_offset 0\n"
+        ".cfi_restore x29\n"
+        ".cfi_restore x30\n"
+        "    ret\n"
+        ".cfi_endproc\n"
+        ".size go__arch_call_on, .-go__arch_call_on\n");

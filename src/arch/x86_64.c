@@ -139,3 +139,29 @@ __asm__(".text\n"
         "    jmpq *8(%rdi)\n"
         ".cfi_endproc\n"
         ".size go__longjmp, .-go__longjmp\n");
+
+/* go__arch_call_on(fn, arg, top): calls fn(arg) with the stack pointer at top (16-byte
+ * aligned), then returns on the caller's stack.  rbp keeps the caller's frame, so the
+ * unwind entry describes the frame the usual way. */
+__asm__(".text\n"
+        ".globl go__arch_call_on\n"
+        ".hidden go__arch_call_on\n"
+        ".type go__arch_call_on,@function\n"
+        ".p2align 4\n"
+        "go__arch_call_on:\n"
+        ".cfi_startproc\n"
+        "    pushq %rbp\n"
+        ".cfi_adjust_cfa_offset 8\n"
+        ".cfi_rel_offset %rbp, 0\n"
+        "    movq %rsp, %rbp\n"
+        ".cfi_def_cfa_register %rbp\n"
+        "    movq %rdx, %rsp\n"
+        "    movq %rdi, %rax\n"
+        "    movq %rsi, %rdi\n"
+        "    call *%rax\n"
+        "    movq %rbp, %rsp\n"
+        "    popq %rbp\n"
+        ".cfi_def_cfa %rsp, 8\n"
+        "    ret\n"
+        ".cfi_endproc\n"
+        ".size go__arch_call_on, .-go__arch_call_on\n");
