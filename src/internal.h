@@ -143,6 +143,11 @@ static inline void go__release_frame(go__g *g, go__frame *f) {
     if (f->n & GO__POOLED) go__release_pooled(g, f);
 }
 
+/* signal.c: is a, on the alternate signal stack, newer than b, on another stack?  (A
+ * handler running there interrupted b's code, whatever the addresses say.)  Asked only
+ * where addresses compare the wrong way: no system call for a on the thread's stack. */
+GO__HIDDEN bool go__sigstack_newer(const go__g *g, uintptr_t a, uintptr_t b);
+
 /* The panic loop's source of deferred calls: pops the newest pending record, moving the
  * panic's cursor down the frame chain.  Frames are never unlinked here: only leaving a
  * frame or a recovery does that. */
@@ -150,7 +155,8 @@ static inline const go__rec *go__next_defer(go__panic *p) {
     for (go__frame *f = p->frame; f; f = f->link) {
         /* Every frame this panic walks was linked before it started, so it lies above the
          * entry point's activation; one below was left by longjmp and its memory reused. */
-        if ((uintptr_t)f < p->bound)
+        if ((uintptr_t)f < p->bound &&
+            !go__sigstack_newer((go__g *)go__curg, p->bound, (uintptr_t)f))
             go__throw("go_frame left by longjmp (or by a deferred call that longjmped out): "
                       "its deferred calls can no longer run");
         const go__rec *r = go__pop(f);
@@ -190,7 +196,31 @@ GO__HIDDEN void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code,
 GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr,
                                               uintptr_t pc);
 
+/* Could [lo, hi), on one stack, hold a kernel signal frame?  Every frame there is seen;
+ * so is the copy of one a returned handler left in stack memory not written since. */
+GO__HIDDEN bool go__arch_sigframe_in(uintptr_t lo, uintptr_t hi);
+/* The ucontext of the kernel's signal frame that the stack pointer cfa (a handler's CFA)
+ * points at, or NULL. */
+GO__HIDDEN const void *go__arch_sigframe_uc(uintptr_t cfa);
+/* No kernel signal frame (x86_64: handler's return address to the interrupted stack
+ * pointer, under Valgrind too; aarch64: siginfo to sp) is smaller than this. */
+#if defined(__x86_64__)
+#define GO__SIGFRAME_MIN 896
+#else
+#define GO__SIGFRAME_MIN 4096
+#endif
+
 /* signal.c */
+GO__HIDDEN void go__sigmask_crossed(go__g *g, uintptr_t lo, uintptr_t hi);
+
+/* A recovery jumps from a panic that started at lo up to hi, the frame it resumes.  If
+ * that passes over a signal handler's frame (the panic started in a handler), the jump
+ * skips the sigreturn that would have restored the mask: restore it.  A jump shorter
+ * than any signal frame (most) costs this compare. */
+static inline void go__sigmask_jump(go__g *g, uintptr_t lo, uintptr_t hi) {
+    if (__builtin_expect(hi - lo >= GO__SIGFRAME_MIN, 0)) go__sigmask_crossed(g, lo, hi);
+}
+
 GO__HIDDEN void go__sigstack_init(go__g *g);
 GO__HIDDEN void go__sigstack_free(go__g *g);
 extern GO__HIDDEN const go_type go__type_sigError;

@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <ucontext.h>
 #include <unistd.h>
+#include <unwind.h>
 
 /* ---- the value of a fault panic ----------------------------------------------------
  * One word, no allocation (the fault may have hit inside malloc):
@@ -133,6 +135,81 @@ void go__sigstack_free(go__g *g) {
     munmap(g->sigstk, g->sigstk_size);
     g->sigstk = NULL;
     g->sigstk_ours = false;
+}
+
+/* ---- the signal mask after a recovery -----------------------------------------------
+ * A panic started in a user's signal handler (go_panic there, or a fault there converted)
+ * and recovered outside it jumps over the kernel's signal frame, whose sigreturn would
+ * have restored the mask: the handler's signal would stay blocked.  The frames crossed
+ * lie between the panic's entry (lo) and the recovering frame (hi); the outermost one
+ * holds the mask of where the recovering frame runs.  A scan of the stack between says
+ * whether there may be one; the unwinder, which knows a handler's return into the
+ * kernel's frame, says which are live (a returned handler's copy stays in stack memory
+ * until overwritten) and finds them on an alternate signal stack too. */
+
+struct sigwalk {
+    uintptr_t hi, alt_lo, alt_hi;
+    uintptr_t prev_cfa;
+    const void *uc; /* the outermost live frame's so far */
+};
+
+static bool on_alt(const struct sigwalk *w, uintptr_t a) {
+    return a - w->alt_lo < w->alt_hi - w->alt_lo;
+}
+
+/* The unwinder flags a signal frame: libgcc the interrupted one, whose caller's CFA (the
+ * stack pointer after the handler returned) is the kernel frame's; libunwind the frame
+ * of that return itself.  The walk ends at the recovering frame's caller: the first frame
+ * at or above hi on hi's stack. */
+static _Unwind_Reason_Code sigwalk_step(struct _Unwind_Context *ctx, void *arg) {
+    struct sigwalk *w = arg;
+    int signal_frame = 0;
+    _Unwind_GetIPInfo(ctx, &signal_frame);
+    uintptr_t cfa = _Unwind_GetCFA(ctx);
+    if (signal_frame) {
+        const void *uc = w->prev_cfa ? go__arch_sigframe_uc(w->prev_cfa) : NULL;
+        if (!uc) uc = go__arch_sigframe_uc(cfa);
+        if (uc) w->uc = uc;
+    }
+    if (cfa >= w->hi && on_alt(w, cfa) == on_alt(w, w->hi)) return _URC_END_OF_STACK;
+    w->prev_cfa = cfa;
+    return _URC_NO_REASON;
+}
+
+/* The kernel's 64 bits, in a frame ASan may think is poisoned. */
+__attribute__((no_sanitize_address, no_sanitize_thread))
+static uint64_t uc_mask(const void *uc) {
+    return *(const volatile uint64_t *)&((const ucontext_t *)uc)->uc_sigmask;
+}
+
+bool go__sigstack_newer(const go__g *g, uintptr_t a, uintptr_t b) {
+    if (a - g->stack_lo < g->stack_hi - g->stack_lo) return false;
+    stack_t ss;
+    if (sigaltstack(NULL, &ss) != 0 || (ss.ss_flags & SS_DISABLE)) return false;
+    uintptr_t lo = (uintptr_t)ss.ss_sp;
+    return a - lo < ss.ss_size && !(b - lo < ss.ss_size);
+}
+
+/* On the thread's own stack (most often), the scan needs no system call. */
+void go__sigmask_crossed(go__g *g, uintptr_t lo, uintptr_t hi) {
+    bool thread_stack = lo < hi && lo >= g->stack_lo && hi <= g->stack_hi;
+    if (thread_stack && !go__arch_sigframe_in(lo, hi)) return;
+    struct sigwalk w = {.hi = hi};
+    stack_t alt;
+    if (sigaltstack(NULL, &alt) == 0 && !(alt.ss_flags & SS_DISABLE)) {
+        w.alt_lo = (uintptr_t)alt.ss_sp;
+        w.alt_hi = w.alt_lo + alt.ss_size;
+    }
+    if (!thread_stack && lo < hi && !on_alt(&w, lo) && !on_alt(&w, hi) &&
+        !go__arch_sigframe_in(lo, hi))
+        return; /* one stack of the program's own (a coroutine's) */
+    _Unwind_Backtrace(sigwalk_step, &w);
+    if (!w.uc) return;
+    uint64_t mask = uc_mask(w.uc);
+    sigset_t set;
+    sigemptyset(&set);
+    memcpy(&set, &mask, sizeof mask); /* the kernel's 64 bits start glibc's sigset_t */
+    pthread_sigmask(SIG_SETMASK, &set, NULL);
 }
 
 /* ---- the handler --------------------------------------------------------------------- */

@@ -2,6 +2,7 @@
  * returning from the handler calls it, as if the faulting instruction had made the call. */
 #include "../internal.h"
 
+#include <stddef.h>
 #include <ucontext.h>
 
 #if !defined(__x86_64__)
@@ -65,6 +66,60 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
     r[REG_RSI] = (greg_t)code;
     r[REG_RDX] = (greg_t)addr;
     r[REG_RCX] = (greg_t)pc;
+}
+
+/* Valgrind's client requests (a few instructions that do nothing natively), where its
+ * header was found at build time. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define GO__HAVE_VALGRIND_H 1
+#endif
+#endif
+#ifndef GO__HAVE_VALGRIND_H
+#define RUNNING_ON_VALGRIND 0
+#define VALGRIND_DISABLE_ERROR_REPORTING
+#define VALGRIND_ENABLE_ERROR_REPORTING
+#endif
+
+/* ---- signal frames (go__sigmask_crossed) -----------------------------------------------
+ * The kernel's rt_sigframe: the handler's return address (sa_restorer) at w, the
+ * ucontext at w + 8, the siginfo, the FPU state (64-byte aligned), 128 bytes of red zone,
+ * then the interrupted stack pointer.  The kernel puts the frame right below the FPU
+ * state, so uc_mcontext.fpregs, at w + 232, holds w + 456, and w + 232 is 32 bytes past a
+ * multiple of 64: one load per 64 bytes finds every frame.  Valgrind builds the frame
+ * itself: the FPU state at w + 440, w + 232 only 16-byte aligned. */
+#define SF_UC 8
+#define SF_FPREGS (SF_UC + offsetof(ucontext_t, uc_mcontext.fpregs))
+#define SF_LINK (SF_UC + offsetof(ucontext_t, uc_link))
+_Static_assert(SF_FPREGS == 232, "glibc's ucontext_t has the kernel's layout");
+
+static uintptr_t fpregs_off(void) { return RUNNING_ON_VALGRIND ? 440 : 456; }
+
+/* Stack memory is read as words, whatever the sanitizers and Valgrind think of it (a
+ * live frame's unused bytes are read too). */
+__attribute__((no_sanitize_address, no_sanitize_thread))
+static bool frame_at(uintptr_t w, uintptr_t fp) {
+    return *(const volatile uintptr_t *)(w + SF_FPREGS) == w + fp &&
+           *(const volatile uintptr_t *)(w + SF_LINK) == 0;
+}
+
+bool go__arch_sigframe_in(uintptr_t lo, uintptr_t hi) {
+    uintptr_t fp = fpregs_off(), step = fp == 456 ? 64 : 16, phase = fp == 456 ? 32 : 0;
+    bool seen = false;
+    VALGRIND_DISABLE_ERROR_REPORTING;
+    for (uintptr_t s = ((hi - GO__SIGFRAME_MIN + SF_FPREGS - phase) & -step) + phase;
+         s >= lo + SF_FPREGS && !seen; s -= step)
+        seen = frame_at(s - SF_FPREGS, fp);
+    VALGRIND_ENABLE_ERROR_REPORTING;
+    return seen;
+}
+
+const void *go__arch_sigframe_uc(uintptr_t cfa) {
+    VALGRIND_DISABLE_ERROR_REPORTING;
+    bool yes = frame_at(cfa - SF_UC, fpregs_off());
+    VALGRIND_ENABLE_ERROR_REPORTING;
+    return yes ? (const void *)cfa : NULL;
 }
 
 /* A frame's recovery point (go__jmpbuf in godefer.h: rbp, the resume address, sp, then
