@@ -196,9 +196,11 @@ GO__HIDDEN void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code,
 GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr,
                                               uintptr_t pc);
 
-/* Could [lo, hi), on one stack, hold a kernel signal frame?  Every frame there is seen;
- * so is the copy of one a returned handler left in stack memory not written since. */
-GO__HIDDEN bool go__arch_sigframe_in(uintptr_t lo, uintptr_t hi);
+/* The ucontext of the next kernel signal frame down a stack, starting at or above lo and
+ * below *top (initially the highest place one could start at, which moves below each
+ * frame found), or NULL.  Every frame is seen, and so is the copy of one a returned
+ * handler left in stack memory not written since. */
+GO__HIDDEN const void *go__arch_sigframe_next(uintptr_t lo, uintptr_t *top);
 /* The ucontext of the kernel's signal frame that the stack pointer cfa (a handler's CFA)
  * points at, or NULL. */
 GO__HIDDEN const void *go__arch_sigframe_uc(uintptr_t cfa);
@@ -213,12 +215,14 @@ GO__HIDDEN const void *go__arch_sigframe_uc(uintptr_t cfa);
 /* signal.c */
 GO__HIDDEN void go__sigmask_crossed(go__g *g, uintptr_t lo, uintptr_t hi);
 
-/* A recovery jumps from a panic that started at lo up to hi, the frame it resumes.  If
- * that passes over a signal handler's frame (the panic started in a handler), the jump
- * skips the sigreturn that would have restored the mask: restore it.  A jump shorter
- * than any signal frame (most) costs this compare. */
-static inline void go__sigmask_jump(go__g *g, uintptr_t lo, uintptr_t hi) {
-    if (__builtin_expect(hi - lo >= GO__SIGFRAME_MIN, 0)) go__sigmask_crossed(g, lo, hi);
+/* A recovery jumps from panic p up to hi, the frame it resumes.  If that passes over a
+ * signal handler's frame (p started in a handler), the jump skips the sigreturn that
+ * would have restored the mask: restore it.  The kernel's frame lies above p's entry
+ * point (or one word below, where a handler tail-called it) and below hi.  A jump
+ * shorter than any signal frame (most) costs this compare. */
+static inline void go__sigmask_jump(go__g *g, const go__panic *p, uintptr_t hi) {
+    if (__builtin_expect(hi - p->bound >= GO__SIGFRAME_MIN - sizeof(void *), 0))
+        go__sigmask_crossed(g, p->bound - sizeof(void *), hi);
 }
 
 GO__HIDDEN void go__sigstack_init(go__g *g);

@@ -222,16 +222,13 @@ static inline bool started_inside(const go__g *g, const go__panic *q, const go__
 static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
     go__frame *rf = p->frame;
     go__panic *q = g->panic;
-    /* A handler's frame lies above the panic's entry point (or at it, where a handler
-     * tail-called it: one word more) and below what the jump resumes. */
-    uintptr_t from = p->bound - sizeof(void *);
     for (; q && started_inside(g, q, rf); q = q->link) {
         if (q->goexit) {
             go__release_removed(g, q);
             g->panic = q;
             go__set_panicking(g, false);
             go__abandon_to(g, q->top);
-            go__sigmask_jump(g, from, (uintptr_t)q);
+            go__sigmask_jump(g, p, (uintptr_t)q);
             go__jump(q->resume);
         }
     }
@@ -240,7 +237,7 @@ static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
     go__set_panicking(g, q && !q->goexit); /* an older panic goes on, or none */
     if (!q) g->sig.sig = 0; /* Go forgets the signal once no panic is left */
     go__abandon_to(g, rf);
-    go__sigmask_jump(g, from, (uintptr_t)rf);
+    go__sigmask_jump(g, p, (uintptr_t)rf);
     go__jump(rf->jb);
 }
 

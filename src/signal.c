@@ -142,10 +142,11 @@ void go__sigstack_free(go__g *g) {
  * and recovered outside it jumps over the kernel's signal frame, whose sigreturn would
  * have restored the mask: the handler's signal would stay blocked.  The frames crossed
  * lie between the panic's entry (lo) and the recovering frame (hi); the outermost one
- * holds the mask of where the recovering frame runs.  A scan of the stack between says
- * whether there may be one; the unwinder, which knows a handler's return into the
- * kernel's frame, says which are live (a returned handler's copy stays in stack memory
- * until overwritten) and finds them on an alternate signal stack too. */
+ * holds the mask of where the recovering frame runs.  A scan of the stack between finds
+ * every frame there, and also the copies that handlers which returned left in stack
+ * memory not written since: where all of them hold the current mask, setting one would
+ * change nothing.  Otherwise the unwinder, which knows a handler's return into the
+ * kernel's frame, finds the live ones, on an alternate signal stack too. */
 
 struct sigwalk {
     uintptr_t hi, alt_lo, alt_hi;
@@ -182,6 +183,13 @@ static uint64_t uc_mask(const void *uc) {
     return *(const volatile uint64_t *)&((const ucontext_t *)uc)->uc_sigmask;
 }
 
+static uint64_t mask_now(void) {
+    sigset_t set;
+    uint64_t m = 0;
+    if (pthread_sigmask(SIG_BLOCK, NULL, &set) == 0) memcpy(&m, &set, sizeof m);
+    return m;
+}
+
 bool go__sigstack_newer(const go__g *g, uintptr_t a, uintptr_t b) {
     if (a - g->stack_lo < g->stack_hi - g->stack_lo) return false;
     stack_t ss;
@@ -190,10 +198,24 @@ bool go__sigstack_newer(const go__g *g, uintptr_t a, uintptr_t b) {
     return a - lo < ss.ss_size && !(b - lo < ss.ss_size);
 }
 
-/* On the thread's own stack (most often), the scan needs no system call. */
+/* Does [lo, hi) hold a signal frame whose mask is not the current one? */
+static bool other_mask_in(uintptr_t lo, uintptr_t hi) {
+    uintptr_t top = hi - GO__SIGFRAME_MIN + 1;
+    bool asked = false;
+    uint64_t now = 0;
+    for (const void *uc; (uc = go__arch_sigframe_next(lo, &top));) {
+        if (!asked) now = mask_now();
+        asked = true;
+        if (uc_mask(uc) != now) return true;
+    }
+    return false;
+}
+
+/* On the thread's own stack (most often) the scan needs no system call, unless it finds
+ * a frame. */
 void go__sigmask_crossed(go__g *g, uintptr_t lo, uintptr_t hi) {
     bool thread_stack = lo < hi && lo >= g->stack_lo && hi <= g->stack_hi;
-    if (thread_stack && !go__arch_sigframe_in(lo, hi)) return;
+    if (thread_stack && !other_mask_in(lo, hi)) return;
     struct sigwalk w = {.hi = hi};
     stack_t alt;
     if (sigaltstack(NULL, &alt) == 0 && !(alt.ss_flags & SS_DISABLE)) {
@@ -201,7 +223,7 @@ void go__sigmask_crossed(go__g *g, uintptr_t lo, uintptr_t hi) {
         w.alt_hi = w.alt_lo + alt.ss_size;
     }
     if (!thread_stack && lo < hi && !on_alt(&w, lo) && !on_alt(&w, hi) &&
-        !go__arch_sigframe_in(lo, hi))
+        !other_mask_in(lo, hi))
         return; /* one stack of the program's own (a coroutine's) */
     _Unwind_Backtrace(sigwalk_step, &w);
     if (!w.uc) return;

@@ -89,10 +89,14 @@ static bool frame_at(uintptr_t f) {
            *(const volatile uintptr_t *)(f + SF_LINK) == 0;
 }
 
-bool go__arch_sigframe_in(uintptr_t lo, uintptr_t hi) {
-    for (uintptr_t f = (hi - GO__SIGFRAME_MIN) & -(uintptr_t)16; f >= lo; f -= 16)
-        if (frame_at(f)) return true;
-    return false;
+const void *go__arch_sigframe_next(uintptr_t lo, uintptr_t *top) {
+    for (uintptr_t f = (*top - 1) & -(uintptr_t)16; f >= lo; f -= 16) {
+        if (frame_at(f)) {
+            *top = f;
+            return (const void *)(f + 128);
+        }
+    }
+    return NULL;
 }
 
 const void *go__arch_sigframe_uc(uintptr_t cfa) {

@@ -91,28 +91,49 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
  * itself: the FPU state at w + 440, w + 232 only 16-byte aligned. */
 #define SF_UC 8
 #define SF_FPREGS (SF_UC + offsetof(ucontext_t, uc_mcontext.fpregs))
-#define SF_LINK (SF_UC + offsetof(ucontext_t, uc_link))
 _Static_assert(SF_FPREGS == 232, "glibc's ucontext_t has the kernel's layout");
 
-static uintptr_t fpregs_off(void) { return RUNNING_ON_VALGRIND ? 440 : 456; }
+#define FP_KERNEL 456
+#define FP_VALGRIND 440
+static uintptr_t fpregs_off(void) {
+    static int vg = -1; /* asked once: the request costs some 20 instructions */
+    if (vg < 0) vg = RUNNING_ON_VALGRIND ? 1 : 0;
+    return vg ? FP_VALGRIND : FP_KERNEL;
+}
+
+/* Then the kernel's uc_flags (UC_FP_XSTATE, UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS), no
+ * uc_link, the user code segment (0x33); Valgrind writes zeroes. */
+__attribute__((no_sanitize_address, no_sanitize_thread))
+static bool frame_at(uintptr_t w, uintptr_t fp) {
+    const volatile ucontext_t *uc = (const volatile ucontext_t *)(w + SF_UC);
+    if ((uintptr_t)uc->uc_mcontext.fpregs != w + fp || uc->uc_link) return false;
+    unsigned long flags = uc->uc_flags;
+    greg_t segs = uc->uc_mcontext.gregs[REG_CSGSFS];
+    return fp == FP_KERNEL ? flags <= 7 && (segs & 0xffff) == 0x33 : flags == 0 && segs == 0;
+}
 
 /* Stack memory is read as words, whatever the sanitizers and Valgrind think of it (a
  * live frame's unused bytes are read too). */
 __attribute__((no_sanitize_address, no_sanitize_thread))
-static bool frame_at(uintptr_t w, uintptr_t fp) {
-    return *(const volatile uintptr_t *)(w + SF_FPREGS) == w + fp &&
-           *(const volatile uintptr_t *)(w + SF_LINK) == 0;
+static const void *scan(uintptr_t lo, uintptr_t *top, uintptr_t fp, uintptr_t step,
+                        uintptr_t phase) {
+    uintptr_t d = fp - SF_FPREGS; /* what the fpregs word holds, less its own address */
+    for (uintptr_t s = ((*top - 1 + SF_FPREGS - phase) & -step) + phase;
+         s >= lo + SF_FPREGS; s -= step) {
+        if (*(const volatile uintptr_t *)s - s == d && frame_at(s - SF_FPREGS, fp)) {
+            *top = s - SF_FPREGS;
+            return (const void *)(s - SF_FPREGS + SF_UC);
+        }
+    }
+    return NULL;
 }
 
-bool go__arch_sigframe_in(uintptr_t lo, uintptr_t hi) {
-    uintptr_t fp = fpregs_off(), step = fp == 456 ? 64 : 16, phase = fp == 456 ? 32 : 0;
-    bool seen = false;
+const void *go__arch_sigframe_next(uintptr_t lo, uintptr_t *top) {
+    if (fpregs_off() == FP_KERNEL) return scan(lo, top, FP_KERNEL, 64, 32);
     VALGRIND_DISABLE_ERROR_REPORTING;
-    for (uintptr_t s = ((hi - GO__SIGFRAME_MIN + SF_FPREGS - phase) & -step) + phase;
-         s >= lo + SF_FPREGS && !seen; s -= step)
-        seen = frame_at(s - SF_FPREGS, fp);
+    const void *uc = scan(lo, top, FP_VALGRIND, 16, 0);
     VALGRIND_ENABLE_ERROR_REPORTING;
-    return seen;
+    return uc;
 }
 
 const void *go__arch_sigframe_uc(uintptr_t cfa) {
