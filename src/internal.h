@@ -247,6 +247,11 @@ typedef void (*go__emit_fn)(void *ctx, const char *s, size_t n);
 GO__HIDDEN int go__capture(void **pcs, int max);
 GO__HIDDEN int go__capture_uc(void *ucontext, void **pcs, int max); /* from a signal context */
 GO__HIDDEN void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx);
+/* Walks the calling thread's stack up from its caller: visit(ctx, sp, sig) for each frame
+ * until it returns false, sp the frame's stack pointer, sig the unwinder's signal-frame
+ * flag (libgcc's on the interrupted frame, libunwind's on the handler's return into the
+ * kernel's frame, whose sp is then that frame's). */
+GO__HIDDEN void go__walk_stack(bool (*visit)(void *ctx, uintptr_t sp, bool sig), void *ctx);
 
 /* A small write-through buffer for fd 2, usable when malloc may not be. */
 typedef struct go__out {

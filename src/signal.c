@@ -11,7 +11,6 @@
 #include <sys/resource.h>
 #include <ucontext.h>
 #include <unistd.h>
-#include <unwind.h>
 
 /* ---- the value of a fault panic ----------------------------------------------------
  * One word, no allocation (the fault may have hit inside malloc):
@@ -150,7 +149,7 @@ void go__sigstack_free(go__g *g) {
 
 struct sigwalk {
     uintptr_t hi, alt_lo, alt_hi;
-    uintptr_t prev_cfa;
+    uintptr_t prev_sp;
     const void *uc; /* the outermost live frame's so far */
 };
 
@@ -158,23 +157,20 @@ static bool on_alt(const struct sigwalk *w, uintptr_t a) {
     return a - w->alt_lo < w->alt_hi - w->alt_lo;
 }
 
-/* The unwinder flags a signal frame: libgcc the interrupted one, whose caller's CFA (the
- * stack pointer after the handler returned) is the kernel frame's; libunwind the frame
+/* The unwinder flags a signal frame: libgcc the interrupted one, whose caller's stack
+ * pointer (the one after the handler returned) is the kernel frame's; libunwind the frame
  * of that return itself.  The walk ends at the recovering frame's caller: the first frame
  * at or above hi on hi's stack. */
-static _Unwind_Reason_Code sigwalk_step(struct _Unwind_Context *ctx, void *arg) {
+static bool sigwalk_step(void *arg, uintptr_t sp, bool sig) {
     struct sigwalk *w = arg;
-    int signal_frame = 0;
-    _Unwind_GetIPInfo(ctx, &signal_frame);
-    uintptr_t cfa = _Unwind_GetCFA(ctx);
-    if (signal_frame) {
-        const void *uc = w->prev_cfa ? go__arch_sigframe_uc(w->prev_cfa) : NULL;
-        if (!uc) uc = go__arch_sigframe_uc(cfa);
+    if (sig) {
+        const void *uc = w->prev_sp ? go__arch_sigframe_uc(w->prev_sp) : NULL;
+        if (!uc) uc = go__arch_sigframe_uc(sp);
         if (uc) w->uc = uc;
     }
-    if (cfa >= w->hi && on_alt(w, cfa) == on_alt(w, w->hi)) return _URC_END_OF_STACK;
-    w->prev_cfa = cfa;
-    return _URC_NO_REASON;
+    if (sp >= w->hi && on_alt(w, sp) == on_alt(w, w->hi)) return false;
+    w->prev_sp = sp;
+    return true;
 }
 
 /* The kernel's 64 bits, in a frame ASan may think is poisoned. */
@@ -225,7 +221,7 @@ void go__sigmask_crossed(go__g *g, uintptr_t lo, uintptr_t hi) {
     if (!thread_stack && lo < hi && !on_alt(&w, lo) && !on_alt(&w, hi) &&
         !other_mask_in(lo, hi))
         return; /* one stack of the program's own (a coroutine's) */
-    _Unwind_Backtrace(sigwalk_step, &w);
+    go__walk_stack(sigwalk_step, &w);
     if (!w.uc) return;
     uint64_t mask = uc_mask(w.uc);
     sigset_t set;
