@@ -24,8 +24,6 @@ static bool blocked(int sig) {
     return sigismember(&now, sig);
 }
 
-static void handler(int sig);
-
 __attribute__((noinline)) static void panic_deep(int n) {
     volatile char pad[64];
     if (n < 0) return;

@@ -97,8 +97,9 @@ _Static_assert(SF_FPREGS == 232, "glibc's ucontext_t has the kernel's layout");
 #define FP_VALGRIND 440
 static uintptr_t fpregs_off(void) {
     static int vg = -1; /* asked once: the request costs some 20 instructions */
-    if (vg < 0) vg = RUNNING_ON_VALGRIND ? 1 : 0;
-    return vg ? FP_VALGRIND : FP_KERNEL;
+    int v = __atomic_load_n(&vg, __ATOMIC_RELAXED);
+    if (v < 0) __atomic_store_n(&vg, v = RUNNING_ON_VALGRIND ? 1 : 0, __ATOMIC_RELAXED);
+    return v ? FP_VALGRIND : FP_KERNEL;
 }
 
 /* Then the kernel's uc_flags (UC_FP_XSTATE, UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS), no
