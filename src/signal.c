@@ -174,8 +174,8 @@ static bool sigwalk_step(void *arg, uintptr_t sp, bool sig) {
 }
 
 /* The kernel's 64 bits, in a frame ASan may think is poisoned. */
-__attribute__((no_sanitize_address, no_sanitize_thread))
-static uint64_t uc_mask(const void *uc) {
+#define NOT_SANITIZED __attribute__((no_sanitize_address, no_sanitize_thread))
+NOT_SANITIZED static uint64_t uc_mask(const void *uc) {
     return *(const volatile uint64_t *)&((const ucontext_t *)uc)->uc_sigmask;
 }
 
@@ -465,8 +465,8 @@ static void handler(int sig, siginfo_t *si, void *uc) {
         if (p && !p->rec && !g->printing) {
             why = IN_RUNTIME;
         } else {
-            go__arch_inject(uc, (uintptr_t)sig, (uintptr_t)si->si_code,
-                            (uintptr_t)si->si_addr, go__arch_pc(uc));
+            go__arch_inject(uc, (uintptr_t)sig, (uintptr_t)si->si_code, (uintptr_t)si->si_addr,
+                            go__arch_pc(uc));
             errno = saved_errno;
             return;
         }
