@@ -122,7 +122,7 @@ static void with_usr2_blocked(bool on) {
  * blocked: a fault there ends the process (the kernel cannot deliver it), godefer or
  * not; and a signal raised in a handler waits until that handler has returned.  Faults
  * in handlers and nested handlers are left out under TSan. */
-#define NO_FAULTS_WHY "TSan blocks all signals in the handlers it runs: a fault ends the process"
+#define NO_FAULTS_WHY "TSan blocks all signals in the handlers it runs: a fault kills"
 #define NO_NESTED_WHY "TSan delays a signal raised in a handler until the handler returns"
 #ifdef TEST_TSAN
 #define FAULTS_IN_HANDLERS 0
