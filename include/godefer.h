@@ -299,7 +299,10 @@ GO_API int64_t go_goid(void);
  *                    "floating point error" (other codes: only with FP traps enabled)
  * An unrecovered one is reported as Go does, with the line
  * "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x...]".  After a
- * recovery the thread is fully usable (its signal mask is as before the fault).
+ * recovery the thread is fully usable (its signal mask is as before the fault).  A panic
+ * (a fault, or go_panic) inside a signal handler of the program's, recovered outside it,
+ * leaves the mask the handler interrupted, as its sigreturn would have; not found where
+ * the handler's code has no unwind tables (docs/signals.md, "Panics in signal handlers").
  * Returns the previous setting (false in a new thread); not inherited by new threads.
  *
  * The first call (with either argument) installs handlers for SIGSEGV, SIGBUS and SIGFPE

@@ -147,6 +147,11 @@ static inline void go__release_frame(go__g *g, go__frame *f) {
     if (f->n & GO__POOLED) go__release_pooled(g, f);
 }
 
+/* signal.c: is a, on the alternate signal stack, newer than b, on another stack?  (A
+ * handler running there interrupted b's code, whatever the addresses say.)  Asked only
+ * where addresses compare the wrong way: no system call for a on the thread's stack. */
+GO__HIDDEN bool go__sigstack_newer(const go__g *g, uintptr_t a, uintptr_t b);
+
 /* The panic loop's source of deferred calls: pops the newest pending record, moving the
  * panic's cursor down the frame chain.  Frames are never unlinked here: only leaving a
  * frame or a recovery does that. */
@@ -154,7 +159,8 @@ static inline const go__rec *go__next_defer(go__panic *p) {
     for (go__frame *f = p->frame; f; f = f->link) {
         /* Every frame this panic walks was linked before it started, so it lies above the
          * entry point's activation; one below was left by longjmp and its memory reused. */
-        if ((uintptr_t)f < p->bound)
+        if ((uintptr_t)f < p->bound &&
+            !go__sigstack_newer((go__g *)go__curg, p->bound, (uintptr_t)f))
             go__throw("go_frame left by longjmp (or by a deferred call that longjmped out): "
                       "its deferred calls can no longer run");
         const go__rec *r = go__pop(f);
@@ -199,7 +205,35 @@ GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uin
 /* Calls fn(arg) with the stack pointer at top (16-byte aligned), on the caller's return. */
 GO__HIDDEN void go__arch_call_on(void (*fn)(void *), void *arg, void *top);
 
+/* The ucontext of the next kernel signal frame down a stack, starting at or above lo and
+ * below *top (initially the highest place one could start at, which moves below each
+ * frame found), or NULL.  Every frame is seen, and so is the copy of one a returned
+ * handler left in stack memory not written since. */
+GO__HIDDEN const void *go__arch_sigframe_next(uintptr_t lo, uintptr_t *top);
+/* The ucontext of the kernel's signal frame that the stack pointer cfa (a handler's CFA)
+ * points at, or NULL. */
+GO__HIDDEN const void *go__arch_sigframe_uc(uintptr_t cfa);
+/* No kernel signal frame (x86_64: handler's return address to the interrupted stack
+ * pointer, under Valgrind too; aarch64: siginfo to sp) is smaller than this. */
+#if defined(__x86_64__)
+#define GO__SIGFRAME_MIN 896
+#else
+#define GO__SIGFRAME_MIN 4096
+#endif
+
 /* signal.c */
+GO__HIDDEN void go__sigmask_crossed(go__g *g, uintptr_t lo, uintptr_t hi);
+
+/* A recovery jumps from panic p up to hi, the frame it resumes.  If that passes over a
+ * signal handler's frame (p started in a handler), the jump skips the sigreturn that
+ * would have restored the mask: restore it.  The kernel's frame lies above p's entry
+ * point (or one word below, where a handler tail-called it) and below hi.  A jump
+ * shorter than any signal frame (most) costs this compare. */
+static inline void go__sigmask_jump(go__g *g, const go__panic *p, uintptr_t hi) {
+    if (__builtin_expect(hi - p->bound >= GO__SIGFRAME_MIN - sizeof(void *), 0))
+        go__sigmask_crossed(g, p->bound - sizeof(void *), hi);
+}
+
 GO__HIDDEN void go__sigstack_init(go__g *g);
 GO__HIDDEN void go__sigstack_free(go__g *g);
 GO__HIDDEN void go__catch_faults(void); /* installs the handler for a fatal report */
@@ -226,6 +260,11 @@ typedef void (*go__emit_fn)(void *ctx, const char *s, size_t n);
 GO__HIDDEN int go__capture(void **pcs, int max);
 GO__HIDDEN int go__capture_uc(void *ucontext, void **pcs, int max); /* from a signal context */
 GO__HIDDEN void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx);
+/* Walks the calling thread's stack up from its caller: visit(ctx, sp, sig) for each frame
+ * until it returns false, sp the frame's stack pointer, sig the unwinder's signal-frame
+ * flag (libgcc's on the interrupted frame, libunwind's on the handler's return into the
+ * kernel's frame, whose sp is then that frame's). */
+GO__HIDDEN void go__walk_stack(bool (*visit)(void *ctx, uintptr_t sp, bool sig), void *ctx);
 
 /* A small write-through buffer for fd 2, usable when malloc may not be. */
 typedef struct go__out {

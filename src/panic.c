@@ -289,6 +289,11 @@ static void go__release_removed(go__g *g, const go__panic *end) {
     }
 }
 
+/* Did panic q start inside frame rf (below it, or on the alternate signal stack)? */
+static inline bool started_inside(const go__g *g, const go__panic *q, const go__frame *rf) {
+    return (uintptr_t)q < (uintptr_t)rf || go__sigstack_newer(g, (uintptr_t)q, (uintptr_t)rf);
+}
+
 /* p's deferred call recovered.  Remove every panic that started inside the frame that
  * deferred the call (they are aborted), then resume that frame, which runs its remaining
  * deferred calls and is left normally.  A Goexit among them cannot be cancelled: its loop
@@ -296,12 +301,13 @@ static void go__release_removed(go__g *g, const go__panic *end) {
 static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
     go__frame *rf = p->frame;
     go__panic *q = g->panic;
-    for (; q && (uintptr_t)q < (uintptr_t)rf; q = q->link) {
+    for (; q && started_inside(g, q, rf); q = q->link) {
         if (q->goexit) {
             go__release_removed(g, q);
             g->panic = q;
             go__set_panicking(g, false);
             go__abandon_to(g, q->top);
+            go__sigmask_jump(g, p, (uintptr_t)q);
             go__jump(q->resume);
         }
     }
@@ -310,6 +316,7 @@ static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
     go__set_panicking(g, q && !q->goexit); /* an older panic goes on, or none */
     if (!q) g->sig.sig = 0;                /* Go forgets the signal once no panic is left */
     go__abandon_to(g, rf);
+    go__sigmask_jump(g, p, (uintptr_t)rf);
     go__jump(rf->jb);
 }
 
@@ -318,7 +325,8 @@ static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
 #define GO__BOUND() ((uintptr_t)__builtin_dwarf_cfa())
 
 void go__panic_with(go__g *g, go__panic *p) {
-    if (g->panic && (uintptr_t)g->panic < p->bound)
+    if (g->panic && (uintptr_t)g->panic < p->bound &&
+        !go__sigstack_newer(g, p->bound, (uintptr_t)g->panic))
         go__throw("go_panic: an earlier panic was left by longjmp out of a deferred call");
     p->link = g->panic;
     p->frame = p->top = g->head.frame;
@@ -464,7 +472,8 @@ void go_goexit(void) {
     GO__PANIC_CLEAR(&q);
     q.goexit = true;
     q.bound = GO__BOUND();
-    if (g->panic && (uintptr_t)g->panic < q.bound)
+    if (g->panic && (uintptr_t)g->panic < q.bound &&
+        !go__sigstack_newer(g, q.bound, (uintptr_t)g->panic))
         go__throw("go_goexit: an earlier panic was left by longjmp out of a deferred call");
     q.link = g->panic;
     q.frame = q.top = g->head.frame;

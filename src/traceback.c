@@ -13,6 +13,7 @@
 #include <libunwind.h>
 #else
 #include <execinfo.h>
+#include <unwind.h>
 #endif
 #ifdef GODEFER_HAVE_LIBDW
 #include <dwarf.h>
@@ -88,6 +89,38 @@ int go__capture_uc(void *ucontext, void **pcs, int max) {
     return n;
 #endif
 }
+
+#ifdef GODEFER_HAVE_LIBUNWIND
+void go__walk_stack(bool (*visit)(void *ctx, uintptr_t sp, bool sig), void *ctx) {
+    unw_context_t uc;
+    unw_cursor_t c;
+    if (unw_getcontext(&uc) < 0 || unw_init_local(&c, &uc) < 0) return;
+    do {
+        unw_word_t sp;
+        if (unw_get_reg(&c, UNW_REG_SP, &sp) < 0) break;
+        if (!visit(ctx, (uintptr_t)sp, unw_is_signal_frame(&c) > 0)) break;
+    } while (unw_step(&c) > 0);
+}
+#else
+struct walk {
+    bool (*visit)(void *ctx, uintptr_t sp, bool sig);
+    void *ctx;
+};
+
+static _Unwind_Reason_Code walk_step(struct _Unwind_Context *uw, void *arg) {
+    const struct walk *w = arg;
+    int sig = 0;
+    _Unwind_GetIPInfo(uw, &sig);
+    return w->visit(w->ctx, _Unwind_GetCFA(uw), sig) ? _URC_NO_REASON : _URC_END_OF_STACK;
+}
+
+/* libgcc's unwinder: libunwind's, where it is linked, has the same functions (a static
+ * link with both fails), so only one of the two is called. */
+void go__walk_stack(bool (*visit)(void *ctx, uintptr_t sp, bool sig), void *ctx) {
+    struct walk w = {visit, ctx};
+    _Unwind_Backtrace(walk_step, &w);
+}
+#endif
 
 /* One printed frame.  Inlined calls give several per program counter. */
 typedef struct sym {

@@ -2,6 +2,7 @@
  * returning from the handler calls it, as if the faulting instruction had made the call. */
 #include "../internal.h"
 
+#include <stddef.h>
 #include <ucontext.h>
 
 #if !defined(__aarch64__)
@@ -70,6 +71,36 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
     m->regs[1] = code;
     m->regs[2] = addr;
     m->regs[3] = pc;
+}
+
+/* ---- signal frames (go__sigmask_crossed) -----------------------------------------------
+ * The kernel's rt_sigframe, 16-byte aligned: the siginfo (128 bytes), the ucontext, whose
+ * uc_mcontext.__reserved starts with the FP/SIMD record (magic 0x46508001, 528 bytes),
+ * then a {fp, lr} record and the interrupted stack pointer.  qemu-user builds the same. */
+#define SF_FPSIMD (128 + offsetof(ucontext_t, uc_mcontext.__reserved))
+#define SF_LINK (128 + offsetof(ucontext_t, uc_link))
+_Static_assert(SF_FPSIMD == 592, "glibc's ucontext_t has the kernel's layout");
+
+/* Stack memory is read as words, whatever the sanitizers think of it. */
+__attribute__((no_sanitize_address, no_sanitize_thread))
+static bool frame_at(uintptr_t f) {
+    const volatile uint32_t *rec = (const volatile uint32_t *)(f + SF_FPSIMD);
+    return rec[0] == 0x46508001u && rec[1] == 528 &&
+           *(const volatile uintptr_t *)(f + SF_LINK) == 0;
+}
+
+const void *go__arch_sigframe_next(uintptr_t lo, uintptr_t *top) {
+    for (uintptr_t f = (*top - 1) & -(uintptr_t)16; f >= lo; f -= 16) {
+        if (frame_at(f)) {
+            *top = f;
+            return (const void *)(f + 128);
+        }
+    }
+    return NULL;
+}
+
+const void *go__arch_sigframe_uc(uintptr_t cfa) {
+    return frame_at(cfa) ? (const void *)(cfa + 128) : NULL;
 }
 
 /* b, b.cond, cbz/cbnz and tbz/tbnz, with their signed word offsets. */

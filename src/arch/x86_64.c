@@ -2,6 +2,7 @@
  * returning from the handler calls it, as if the faulting instruction had made the call. */
 #include "../internal.h"
 
+#include <stddef.h>
 #include <ucontext.h>
 
 #if !defined(__x86_64__)
@@ -76,6 +77,82 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
     r[REG_RSI] = (greg_t)code;
     r[REG_RDX] = (greg_t)addr;
     r[REG_RCX] = (greg_t)pc;
+}
+
+/* Valgrind's client requests (a few instructions that do nothing natively), where its
+ * header was found at build time. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define GO__HAVE_VALGRIND_H 1
+#endif
+#endif
+#ifndef GO__HAVE_VALGRIND_H
+#define RUNNING_ON_VALGRIND 0
+#define VALGRIND_DISABLE_ERROR_REPORTING
+#define VALGRIND_ENABLE_ERROR_REPORTING
+#endif
+
+/* ---- signal frames (go__sigmask_crossed) -----------------------------------------------
+ * The kernel's rt_sigframe: the handler's return address (sa_restorer) at w, the
+ * ucontext at w + 8, the siginfo, the FPU state (64-byte aligned), 128 bytes of red zone,
+ * then the interrupted stack pointer.  The kernel puts the frame right below the FPU
+ * state, so uc_mcontext.fpregs, at w + 232, holds w + 456, and w + 232 is 32 bytes past a
+ * multiple of 64: one load per 64 bytes finds every frame.  Valgrind builds the frame
+ * itself: the FPU state at w + 440, w + 232 only 16-byte aligned. */
+#define SF_UC 8
+#define SF_FPREGS (SF_UC + offsetof(ucontext_t, uc_mcontext.fpregs))
+_Static_assert(SF_FPREGS == 232, "glibc's ucontext_t has the kernel's layout");
+
+#define FP_KERNEL 456
+#define FP_VALGRIND 440
+static uintptr_t fpregs_off(void) {
+    static int vg = -1; /* asked once: the request costs some 20 instructions */
+    int v = __atomic_load_n(&vg, __ATOMIC_RELAXED);
+    if (v < 0) __atomic_store_n(&vg, v = RUNNING_ON_VALGRIND ? 1 : 0, __ATOMIC_RELAXED);
+    return v ? FP_VALGRIND : FP_KERNEL;
+}
+
+/* Then the kernel's uc_flags (UC_FP_XSTATE, UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS), no
+ * uc_link, the user code segment (0x33); Valgrind writes zeroes. */
+__attribute__((no_sanitize_address, no_sanitize_thread))
+static bool frame_at(uintptr_t w, uintptr_t fp) {
+    const volatile ucontext_t *uc = (const volatile ucontext_t *)(w + SF_UC);
+    if ((uintptr_t)uc->uc_mcontext.fpregs != w + fp || uc->uc_link) return false;
+    unsigned long flags = uc->uc_flags;
+    greg_t segs = uc->uc_mcontext.gregs[REG_CSGSFS];
+    return fp == FP_KERNEL ? flags <= 7 && (segs & 0xffff) == 0x33 : flags == 0 && segs == 0;
+}
+
+/* Stack memory is read as words, whatever the sanitizers and Valgrind think of it (a
+ * live frame's unused bytes are read too). */
+__attribute__((no_sanitize_address, no_sanitize_thread))
+static const void *scan(uintptr_t lo, uintptr_t *top, uintptr_t fp, uintptr_t step,
+                        uintptr_t phase) {
+    uintptr_t d = fp - SF_FPREGS; /* what the fpregs word holds, less its own address */
+    for (uintptr_t s = ((*top - 1 + SF_FPREGS - phase) & -step) + phase;
+         s >= lo + SF_FPREGS; s -= step) {
+        if (*(const volatile uintptr_t *)s - s == d && frame_at(s - SF_FPREGS, fp)) {
+            *top = s - SF_FPREGS;
+            return (const void *)(s - SF_FPREGS + SF_UC);
+        }
+    }
+    return NULL;
+}
+
+const void *go__arch_sigframe_next(uintptr_t lo, uintptr_t *top) {
+    if (fpregs_off() == FP_KERNEL) return scan(lo, top, FP_KERNEL, 64, 32);
+    VALGRIND_DISABLE_ERROR_REPORTING;
+    const void *uc = scan(lo, top, FP_VALGRIND, 16, 0);
+    VALGRIND_ENABLE_ERROR_REPORTING;
+    return uc;
+}
+
+const void *go__arch_sigframe_uc(uintptr_t cfa) {
+    VALGRIND_DISABLE_ERROR_REPORTING;
+    bool yes = frame_at(cfa - SF_UC, fpregs_off());
+    VALGRIND_ENABLE_ERROR_REPORTING;
+    return yes ? (const void *)cfa : NULL;
 }
 
 /* jmp rel32 (e9) and jcc rel32 (0f 80-8f), read at every byte: the cold part of a
