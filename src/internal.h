@@ -65,6 +65,8 @@ typedef struct go__g {
     struct go__ghead head;  /* must be first: the inline paths see only this */
     go__panic *panic;       /* newest panic */
     int64_t goid;
+    int64_t parent_goid;    /* go_go: the creator's id and the call's return address, */
+    void *gopc;             /* for Go's "created by" line (NULL: not made by go_go) */
     go__chunk *pool;        /* free chunks */
     unsigned npool;
     uint32_t reg_index;     /* its place in the registry of goroutines (g.c) */
@@ -109,6 +111,10 @@ static inline go__g *go__getg(void) {
     if (__builtin_expect(h == NULL, 0)) h = go__ginit();
     return (go__g *)h;
 }
+
+/* g.c */
+GO__HIDDEN int64_t go__new_goid(void);
+GO__HIDDEN go__g *go__ginit_goid(int64_t goid);
 
 /* frame.c */
 GO__HIDDEN const go__rec *go__pop_pooled(go__frame *f);
@@ -213,6 +219,7 @@ typedef void (*go__emit_fn)(void *ctx, const char *s, size_t n);
 GO__HIDDEN int go__capture(void **pcs, int max);
 GO__HIDDEN int go__capture_uc(void *ucontext, void **pcs, int max); /* from a signal context */
 GO__HIDDEN void go__print_trace(void **pcs, int n, go__emit_fn emit, void *ctx);
+GO__HIDDEN void go__print_created_by(const go__g *g, go__emit_fn emit, void *ctx);
 
 /* A small write-through buffer for fd 2, usable when malloc may not be. */
 typedef struct go__out {

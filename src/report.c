@@ -121,6 +121,7 @@ static void go__print_goroutine_trace(go__out *o) {
     go__out_str(o, " [running]:\n");
     go__out_flush(o);
     go__print_trace(pcs, n, go__out_emit, o);
+    go__print_created_by((go__g *)go__curg, go__out_emit, o);
 }
 
 /* Go's throw: "fatal error: msg", the goroutine's trace if asked, status 2. */

@@ -236,6 +236,7 @@ static void trace_from(go__out *o, go__g *g, void *uc, int die_sig) {
     go__out_flush(o);
     arm_watchdog(die_sig);
     go__print_trace(pcs, n, go__out_emit, o);
+    go__print_created_by(g, go__out_emit, o);
     go__out_flush(o);
     alarm(0);
 }
