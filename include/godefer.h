@@ -298,7 +298,9 @@ GO_API int64_t go_goid(void);
         __typeof__(&*(fn_)) go__fv_ = (fn_);                                          \
         go__argtype(arg_) go__a_ = (arg_);                                            \
         go__check_arg_(go__a_);                                                       \
-        go__go((void (*)(void))go__fv_, (void *)go__a_);                              \
+        int64_t go__id_ = go__go((void (*)(void))go__fv_, (void *)go__a_);            \
+        __asm__ volatile("" : "+r"(go__id_)); /* no tail call: the call's place is */ \
+        go__id_;                              /* the caller's ("created by") */       \
     })
 
 /* A group of goroutines that go_group_wait waits for (Go's errgroup, sourcegraph/conc). */
@@ -314,7 +316,10 @@ GO_API go_group *go_group_new(void);
         __typeof__(&*(fn_)) go__fv_ = (fn_);                                          \
         go__argtype(arg_) go__a_ = (arg_);                                            \
         go__check_arg_(go__a_);                                                       \
-        go__group_go(go__grp_, (void (*)(void))go__fv_, (void *)go__a_);              \
+        int64_t go__id_ = go__group_go(go__grp_, (void (*)(void))go__fv_,             \
+                                       (void *)go__a_);                               \
+        __asm__ volatile("" : "+r"(go__id_)); /* as in go_go */                       \
+        go__id_;                                                                      \
     })
 /* Waits until every goroutine started in the group has ended; returns the value of the
  * first panic (in time) that one of them did not recover, or nil.  The value is the
