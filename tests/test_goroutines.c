@@ -400,6 +400,59 @@ static void test_group_wait(void) {
     go_group_free(g);
 }
 
+/* testprog GoexitInPanic and RecoverBeforePanicAfterGoexit in group goroutines: a Goexit
+ * in a deferred call cancels the panic; a panic in a Goexit's deferred call, recovered by
+ * an earlier one, lets the Goexit go on.  Either way the goroutine ends normally. */
+static void goexit_now(void *p) {
+    (void)p;
+    go_goexit();
+}
+static void panic_hello(void *p) {
+    (void)p;
+    go_panic(go_str("hello"));
+}
+static void must_recover(void *p) {
+    (void)p;
+    if (go_isnil(go_recover())) tlog("bad recover");
+}
+static void goexit_in_panic(int *x) {
+    (void)x;
+    go_frame {
+        go_defer(goexit_now, NULL);
+        go_panic(go_str("hello"));
+    }
+}
+static void recover_before_panic_after_goexit(int *x) {
+    (void)x;
+    go_frame {
+        go_defer(must_recover, NULL);
+        go_defer(panic_hello, NULL);
+        go_goexit();
+    }
+    tlog("goexit cancelled");
+}
+static void test_group_goexit(void) {
+    go_group *g = go_group_new();
+    go_group_go(g, goexit_in_panic, &boom);
+    go_group_go(g, recover_before_panic_after_goexit, &boom);
+    ASSERT(go_isnil(go_group_wait(g)));
+    ASSERT_LOG("");
+    go_group_free(g);
+}
+static void child_goexit_in_panic(void) {
+    go_go(goexit_in_panic, &boom);
+    go_goexit();
+}
+static void test_goexit_in_panic(void) {
+#ifdef GO__TSAN
+    printf("# skip goexit_in_panic: main's Goexit with another thread, under ThreadSanitizer\n");
+#else
+    child_result *r = run_child("goexit_in_panic");
+    ASSERT_INT(r->status, 2);
+    ASSERT_STR(r->err, "fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n");
+#endif
+}
+
 /* A group goroutine that starts more goroutines in the group while main waits. */
 static go_group *spawn_group;
 static atomic_int spawned;
@@ -468,6 +521,8 @@ static const harness_case cases[] = {
     {"main_does_not_wait", test_main_does_not_wait},
     {"issue40629", test_issue40629},
     {"group_wait", test_group_wait},
+    {"group_goexit", test_group_goexit},
+    {"goexit_in_panic", test_goexit_in_panic},
     {"group_spawns_while_waiting", test_group_spawns_while_waiting},
     {"free_running", test_free_running},
     {"wait_self", test_wait_self},
@@ -481,6 +536,7 @@ static const harness_case children[] = {
     {"no_thread", child_no_thread},
     {"main_returns", child_main_returns},
     {"free_running", child_free_running},
+    {"goexit_in_panic", child_goexit_in_panic},
     {"wait_self", child_wait_self},
     {0}};
 int main(int argc, char **argv) { return harness_main(argc, argv, cases, children); }
