@@ -716,7 +716,7 @@ GO__INLINE void go__land_clobbered(go__frame *f) {
  * takes the cast in go__invoke instead. */
 #define go__check_arg_(a_)                                                            \
     _Static_assert(__builtin_classify_type(a_) == 5,                                  \
-                   "fn(arg): the argument must be a pointer");                       \
+                   "fn(arg): the argument must be a pointer");                        \
     _Pragma("GCC diagnostic push")                                                    \
     _Pragma("GCC diagnostic error \"-Wint-conversion\"")                              \
     _Pragma("GCC diagnostic error \"-Wincompatible-pointer-types\"")                  \
