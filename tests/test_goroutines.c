@@ -488,6 +488,21 @@ static void test_free_running(void) {
     ASSERT_STR(r->out, "");
 }
 
+/* pthread_exit in a group goroutine leaves the group's frame: the fatal error of a thread
+ * exiting inside a frame (api.md: end it with go_goexit). */
+static void child_pthread_exit_in_group(void) {
+    go_group *g = go_group_new();
+    go_group_go(g, (void (*)(int *))pthread_exit, &boom);
+    go_group_wait(g);
+    puts("not reached");
+}
+static void test_pthread_exit_in_group(void) {
+    child_result *r = run_child("pthread_exit_in_group");
+    ASSERT_INT(r->status, 2);
+    ASSERT_CONTAINS(report_head(r), "fatal error: thread exited inside a go_frame");
+    ASSERT_STR(r->out, "");
+}
+
 /* A goroutine of the group waiting for its own group. */
 static go_group *self_group;
 static void waits_for_itself(int *x) {
@@ -525,6 +540,7 @@ static const harness_case cases[] = {
     {"goexit_in_panic", test_goexit_in_panic},
     {"group_spawns_while_waiting", test_group_spawns_while_waiting},
     {"free_running", test_free_running},
+    {"pthread_exit_in_group", test_pthread_exit_in_group},
     {"wait_self", test_wait_self},
     {0}};
 static const harness_case children[] = {
@@ -537,6 +553,7 @@ static const harness_case children[] = {
     {"main_returns", child_main_returns},
     {"free_running", child_free_running},
     {"goexit_in_panic", child_goexit_in_panic},
+    {"pthread_exit_in_group", child_pthread_exit_in_group},
     {"wait_self", child_wait_self},
     {0}};
 int main(int argc, char **argv) { return harness_main(argc, argv, cases, children); }
