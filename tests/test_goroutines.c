@@ -496,11 +496,24 @@ static void child_pthread_exit_in_group(void) {
     go_group_wait(g);
     puts("not reached");
 }
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
 static void test_pthread_exit_in_group(void) {
+#ifdef TEST_ASAN
+    /* The frames pthread_exit skipped stay poisoned, and ASan's own CHECK fails describing
+     * them at the fatal error's noreturn call (asan_thread.cpp:371, GCC 12's libasan). */
+    printf("# skip pthread_exit_in_group under AddressSanitizer\n");
+#else
     child_result *r = run_child("pthread_exit_in_group");
     ASSERT_INT(r->status, 2);
     ASSERT_CONTAINS(report_head(r), "fatal error: thread exited inside a go_frame");
     ASSERT_STR(r->out, "");
+#endif
 }
 
 /* A goroutine of the group waiting for its own group. */
