@@ -6,6 +6,7 @@
 #   make install PREFIX=/usr/local
 #   make bench     benchmarks against Go, C++ and the floors (see docs/performance.md)
 #   make fuzz      differential fuzzing against Go (FUZZ_SECONDS=600)
+#   make format    rewrite the sources the format test checks (tests/check_format.sh)
 
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -15,12 +16,19 @@ CMAKE_FLAGS ?=
 configure = cmake -S . -B $(B)/$(1) -DCMAKE_C_COMPILER=$(2) $(3) $(CMAKE_FLAGS) >/dev/null
 build = cmake --build $(B)/$(1) -j $(JOBS)
 ctest = ctest --test-dir $(B)/$(1) --output-on-failure -j $(JOBS) $(2)$(if $(strict), -O $(B)/$(1)/ctest.log && \
-        { ! grep -q "tests did not run" $(B)/$(1)/ctest.log || { echo "STRICT=1: a test that did not run fails"; false; }; })
+        { ! grep -q "tests did not run" $(B)/$(1)/ctest.log || { echo "STRICT=1: a test that did not run fails"; false; }; }) && \
+        $(call skipped_cases,$(B)/$(1)/Testing/Temporary/LastTest.log)
+# The cases a test program skipped (tests/harness.h: "skip N - NAME: why"), from CTest's log.
+skipped_cases = { [ ! -f $(1) ] || awk '/^[0-9]+\/[0-9]+ Test: /{t=$$3} \
+        /^skip [0-9]+ - /{sub(/^skip [0-9]+ - /,""); print "SKIP case " t " " $$0}' $(1); }
 
 # STRICT=1 (CI): a tier, part or test left out for a missing tool is an error.  .ci/probe
 # fails for tiers and parts, the ctest call above for a test CTest skipped
 # (SKIP_RETURN_CODE), and a check that would skip part of itself fails when it sees
-# GODEFER_STRICT=1 in its environment.
+# GODEFER_STRICT=1 in its environment.  A skipped test *case* (tests/harness.h's SKIP,
+# listed as "SKIP case PROGRAM NAME: why" after each tier) does not fail STRICT=1: a case
+# skips only for what no package changes (the machine's CPU, a sanitizer's or Valgrind's
+# own limits, a Go case with no C counterpart); a missing tool leaves out a whole program.
 strict := $(filter-out 0,$(STRICT))
 ifneq ($(strict),)
 export GODEFER_STRICT := 1
@@ -30,7 +38,7 @@ TIERS := test-gcc test-gcc-O0 test-clang test-asan test-tsan test-valgrind test-
          test-aarch64 test-install
 AARCH64_QEMU := qemu-aarch64 -L /usr/aarch64-linux-gnu
 
-.PHONY: all demo test deps install bench fuzz clean $(TIERS) $(TIERS:%=run-%)
+.PHONY: all demo test deps install bench fuzz format clean $(TIERS) $(TIERS:%=run-%)
 
 all:
 	$(call configure,gcc,gcc,)
@@ -148,6 +156,10 @@ fuzz:
 	$(call configure,gcc,gcc,-DGODEFER_CONFORMANCE=ON)
 	$(call build,gcc)
 	sh tests/conformance/fuzz.sh $(B)/gcc $${FUZZ_SECONDS:-600}
+
+# After a merge the format test may fail on code that was not formatted: this fixes it.
+format:
+	sh tests/check_format.sh . --fix
 
 clean:
 	rm -rf $(B)

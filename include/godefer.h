@@ -79,7 +79,9 @@
  * (its edges come from calls made before the variable exists).  GCC reports both at the
  * variable, outside anything godefer's macros expand to, so they are off from here to the
  * end of the including file; the real rule is the volatile rule above.  Define
- * GODEFER_KEEP_WARNINGS before including godefer.h to keep them. */
+ * GODEFER_KEEP_WARNINGS before including godefer.h to keep them.  (-flto: the link step,
+ * which reports them again, sees no pragma; go_frame's expansion avoids the copies that
+ * made GCC report a later loop's index: see go_frame.) */
 #pragma GCC diagnostic ignored "-Wclobbered"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
@@ -238,8 +240,8 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
  * go_frame's own, which unlike __builtin_setjmp does not make the function save every
  * register.  With GCC the barrier must not take a label's address: GCC 12 miscompiles
  * __builtin_setjmp in a function that holds an address-taken label, whether a computed
- * goto that became unreachable (tests/test_recover_placement.c) or a label address
- * stored elsewhere (tests/test_fastpath.c, recover_legality). */
+ * goto that became unreachable (tests/test_recover.c, dead_recover_in_block) or a label
+ * address stored elsewhere (tests/test_recover.c, recover_legality). */
 #if defined(__clang__)
 #define go__noinline_here_()                                                          \
     do {                                                                              \
@@ -485,7 +487,7 @@ typedef void *go__jmpbuf[8];
  * with it, and saves all six callee-saved registers in its prologue.  Clang (14) does not
  * see a recovery as a second return from it: a stack slot that a value live across the
  * block was reloaded from right after it may be reused by a spill inside the block
- * (tests/test_fastpath.c, unchanged_local_after_spills).  go__setjmp is returns_twice
+ * (tests/test_recover.c, unchanged_local_after_spills).  go__setjmp is returns_twice
  * instead: GCC sees every call in the block return to it and keeps only values live
  * across it in memory, and LLVM reuses no stack slot in a function that calls one.  It
  * is the library's (src/arch/x86_64.c, beside the jump back): nothing the user's flags
@@ -552,7 +554,7 @@ GO__INLINE go__rec *go__push(go__frame *f, void (*call)(const go__rec *), void (
                              void *arg) {
     /* GCC 12's basic-block vectorizer built the {call, fn} pair of constant addresses in
      * the abnormal dispatcher block of a function with __builtin_setjmp, where it never
-     * runs, and stored garbage (tests/test_fastpath.c, recover_legality).  Frames no
+     * runs, and stored garbage (tests/test_recover.c, recover_legality).  Frames no
      * longer use __builtin_setjmp, and that test passes without this; it stays, as the
      * dispatcher of a returns_twice call is built the same way, for two register moves
      * in a loop of defers: keep the addresses opaque here, where they are stored. */
@@ -652,12 +654,30 @@ GO__INLINE void go__land_clobbered(go__frame *f) {
  */
 /* Arming before go__enter lets the compiler see n == 0 in go_defer (the frame's state is
  * then not live across the setjmp, so it need not be reloaded after it).  The block is the
- * body of a loop that runs once; a recovery lands in GO__LANDED_ (see GO__PUBLISH_). */
+ * body of a loop that runs once; a recovery lands in GO__LANDED_ (see GO__PUBLISH_).
+ * GCC: a loop without a condition, left by a goto from its latch.  A condition known on
+ * entry (go__fp_ below) is threaded, which copies the loop's variables that live across
+ * frames, and GCC never propagates such a copy (an abnormal SSA name): GCC 12's
+ * -Wmaybe-uninitialized took it for a use of a later loop's index, at link time under
+ * -flto, where no pragma of this header applies. */
+#if defined(__clang__)
 #define go_frame                                                                      \
     for (go__frame go__f_ __attribute__((cleanup(go__leave))), *go__fp_ = &go__f_;    \
          go__fp_; go__fp_ = GO__LATCH_(go__fp_))                                      \
         if (GO__SETJMP(go__f_.jb) ? (GO__LANDED_(), 1) : (go__enter(&go__f_), 0)) {   \
         } else
+#else
+#define go_frame GO__FRAME_(__COUNTER__)
+#define GO__FRAME_(n) GO__FRAME__(n)
+#define GO__FRAME__(n)                                                                \
+    if (0) {                                                                          \
+    go__left_##n:;                                                                    \
+    } else                                                                            \
+        for (go__frame go__f_ __attribute__((cleanup(go__leave)));;                   \
+             __extension__({ goto go__left_##n; }))                                   \
+            if (GO__SETJMP(go__f_.jb) ? (GO__LANDED_(), 1) : (go__enter(&go__f_), 0)) { \
+            } else
+#endif
 
 /*
  * Publishing a deferred call.  Go runs a deferred call once its defer statement has
@@ -702,7 +722,6 @@ GO__INLINE void go__land_clobbered(go__frame *f) {
     })
 #else
 #define GO__LANDED_() go__land(&go__f_)
-#define GO__LATCH_(fp_) NULL
 #define GO__PUBLISH_(f_, r_) __asm__ volatile("" : : "m"(*(f_)), "m"(*(r_)))
 #endif
 

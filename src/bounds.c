@@ -119,6 +119,10 @@ static GO__NORETURN void go__bounds_fail(go_bounds kind, bool sgn, uint64_t x, i
     go__panic_owned(v);
 }
 
-void go_panic_bounds(go_bounds kind, int64_t x, int64_t y) { go__bounds_fail(kind, true, (uint64_t)x, y); }
+void go_panic_bounds(go_bounds kind, int64_t x, int64_t y) {
+    go__bounds_fail(kind, true, (uint64_t)x, y);
+}
 
-void go_panic_bounds_u(go_bounds kind, uint64_t x, int64_t y) { go__bounds_fail(kind, false, x, y); }
+void go_panic_bounds_u(go_bounds kind, uint64_t x, int64_t y) {
+    go__bounds_fail(kind, false, x, y);
+}

@@ -66,8 +66,7 @@ static bool others_panicking(const go__g *self) {
     bool any = false;
     pthread_mutex_lock(&reg_lock);
     for (uint32_t i = 0; i < nreg && !any; i++)
-        any = reg[i] != self &&
-              __atomic_load_n(&reg[i]->panicking, __ATOMIC_RELAXED);
+        any = reg[i] != self && __atomic_load_n(&reg[i]->panicking, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&reg_lock);
     return any;
 }

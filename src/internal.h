@@ -193,6 +193,9 @@ GO__HIDDEN uintptr_t go__arch_sp(const void *ucontext);
  * interrupted instruction had called it.  Writes below the interrupted stack pointer. */
 GO__HIDDEN void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code,
                                 uintptr_t addr, uintptr_t pc);
+/* Does the code in [lo, hi) hold a direct jump (conditional or not) to [tlo, thi)?  A
+ * scan of the bytes, for telling a compiler's cold part of a function (panic.c). */
+GO__HIDDEN bool go__arch_jumps_into(uintptr_t lo, uintptr_t hi, uintptr_t tlo, uintptr_t thi);
 GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr,
                                               uintptr_t pc);
 

@@ -3,7 +3,6 @@
 #include "internal.h"
 
 #include <dlfcn.h>
-#include <execinfo.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -148,13 +147,93 @@ static void *global_address(void *entry) {
     return a ? a : entry;
 }
 
-/* Is the function containing self the function that fn designates (directly, or through
- * its PLT entry)?  Unknown without unwind tables: then it is taken to be. */
+/* ---- a function's cold part -------------------------------------------------------
+ * GCC moves a function's unlikely blocks (a call of a cold function, say) to a part of
+ * their own, f.cold, with an FDE of its own.  Such a part is entered in the middle of
+ * f's frame, so its FDE changes the CIE's entry state before its first instruction, which
+ * no function's does; and f jumps into it.  Read from .eh_frame (GCC's and Clang's:
+ * 32-bit lengths, augmentation "z..."). */
+
+static uint64_t uleb(const unsigned char **p) {
+    uint64_t v = 0;
+    unsigned shift = 0;
+    unsigned char b;
+    do {
+        b = *(*p)++;
+        if (shift < 64) v |= (uint64_t)(b & 0x7f) << shift;
+        shift += 7;
+    } while (b & 0x80);
+    return v;
+}
+
+/* The size of a pointer in encoding enc (DW_EH_PE_*), 0 if unknown. */
+static size_t enc_size(unsigned char enc) {
+    switch (enc & 0x0f) {
+    case 0x00: return sizeof(void *); /* absptr */
+    case 0x02: case 0x0a: return 2;
+    case 0x03: case 0x0b: return 4;
+    case 0x04: case 0x0c: return 8;
+    default: return 0;
+    }
+}
+
+/* An FDE's code range, and whether it starts in the middle of a frame. */
+static bool fde_read(const unsigned char *fde, uintptr_t lo, uintptr_t *hi, bool *part) {
+    uint32_t len, cie_off;
+    memcpy(&len, fde, 4);
+    memcpy(&cie_off, fde + 4, 4);
+    if (len == 0xffffffffu || len < 8) return false;
+    const unsigned char *cie = fde + 4 - cie_off, *p = cie + 9;
+    const char *aug = (const char *)p;
+    if (cie[8] != 1 && cie[8] != 3) return false;
+    p += strlen(aug) + 1;
+    uleb(&p);            /* code alignment */
+    uleb(&p);            /* data alignment (sleb: only skipped) */
+    if (cie[8] == 1) p++; else uleb(&p); /* return address column */
+    if (aug[0] != 'z' || !strchr(aug, 'R')) return false;
+    uleb(&p);
+    for (const char *a = aug + 1; *a != 'R'; a++) { /* the data before R's */
+        if (*a == 'P') p += 1 + enc_size(*p);
+        else if (*a == 'L') p++;
+        else if (*a != 'S' && *a != 'B' && *a != 'G') return false;
+    }
+    size_t n = enc_size(*p); /* R: the FDE's pointer encoding */
+    if (!n) return false;
+    const unsigned char *q = fde + 8 + n, *end = fde + 4 + len;
+    uint64_t range = 0;
+    memcpy(&range, q, n); /* little-endian, as both supported machines */
+    q += n;
+    q += uleb(&q); /* augmentation data */
+    *hi = lo + (uintptr_t)range;
+    while (q < end && *q == 0) q++; /* DW_CFA_nop */
+    *part = q < end && *q >> 6 != 1 && (*q < 0x01 || *q > 0x04); /* not an advance */
+    return true;
+}
+
+/* Is [lo, ...) (an FDE starting at lo) a part of fn's code that fn jumps into? */
+static bool cold_part_of(const void *fde, uintptr_t lo, void (*fn)(void)) {
+    struct go__eh_bases b;
+    uintptr_t hi, fhi;
+    bool part, fpart;
+    const void *ffde = _Unwind_Find_FDE((void *)fn, &b);
+    return fde_read(fde, lo, &hi, &part) && part && ffde && b.func == (void *)fn &&
+           fde_read(ffde, (uintptr_t)fn, &fhi, &fpart) &&
+           go__arch_jumps_into((uintptr_t)fn, fhi, lo, hi);
+}
+
+/* Is the function containing self the function that fn designates (directly, through
+ * its PLT entry, or as its cold part)?  Unknown without unwind tables: then it is taken
+ * to be. */
 static bool runs_fn(go__g *g, void *self, void (*fn)(void)) {
     struct go__fent *e = func_entry(g, (char *)self - 1);
     if (!e->entry || e->entry == (void *)fn) return true;
     if (!e->alias) e->alias = global_address(e->entry);
-    return e->alias == (void *)fn;
+    if (e->alias == (void *)fn) return true;
+    struct go__eh_bases b;
+    const void *fde = _Unwind_Find_FDE((char *)self - 1, &b);
+    if (!fde || !cold_part_of(fde, (uintptr_t)b.func, fn)) return false;
+    e->entry = e->alias = (void *)fn; /* a fact: this part is fn's */
+    return true;
 }
 
 /* Was the function that contains `self` and returns to `ra` called directly by the
@@ -229,7 +308,7 @@ static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
     go__release_removed(g, q);
     g->panic = q;
     go__set_panicking(g, q && !q->goexit); /* an older panic goes on, or none */
-    if (!q) g->sig.sig = 0; /* Go forgets the signal once no panic is left */
+    if (!q) g->sig.sig = 0;                /* Go forgets the signal once no panic is left */
     go__abandon_to(g, rf);
     go__jump(rf->jb);
 }
@@ -313,33 +392,54 @@ void go__panic_nilfunc(const go__rec *r) {
  * (Go's os.Exit) keeps its status. */
 static _Atomic bool main_goexited;
 
-/* Was exit() called by the program rather than by libc's thread-exit path?  Find libc's
- * own exit (not an interceptor's) on the stack and look at its caller. */
-static bool exit_called_by_program(void) {
+/* Is exit's caller (the frame after pcs[i], exit's) libc, its thread-exit path?
+ * Dynamic: the caller lies outside libc's own exit's module (not an interceptor's).
+ * Static (no libc.so.6 to open): only the thread's base frames follow the caller's,
+ * start_thread's clone3, or __libc_start_call_main's __libc_start_main and _start. */
+static bool exit_caller_is_program(void **pcs, int n) {
     Dl_info libc, fi;
     const ElfW(Sym) *sym = NULL;
     void *h = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
-    void *ex = h ? dlsym(h, "exit") : NULL;
-    if (!ex || !dladdr1(ex, &libc, (void **)&sym, RTLD_DL_SYMENT) || !sym) return false;
-    uintptr_t lo = (uintptr_t)ex, hi = lo + (sym->st_size ? sym->st_size : 1);
-    void *pcs[64];
-    int n = backtrace(pcs, 64);
+    uintptr_t lo, size;
+    if (h) {
+        void *ex = dlsym(h, "exit");
+        if (!ex || !dladdr1(ex, &libc, (void **)&sym, RTLD_DL_SYMENT) || !sym) return false;
+        lo = (uintptr_t)ex;
+        size = sym->st_size ? sym->st_size : 1;
+    } else {
+        lo = (uintptr_t)exit;
+        size = 64; /* glibc's exit is one call (26 bytes on x86_64) */
+    }
     for (int i = 0; i + 1 < n; i++) {
-        uintptr_t pc = (uintptr_t)pcs[i] - 1;
-        if (pc >= lo && pc < hi)
-            return !(dladdr(pcs[i + 1], &fi) && fi.dli_fbase == libc.dli_fbase);
+        if ((uintptr_t)pcs[i] - 1 - lo >= size) continue;
+        if (h) return !(dladdr(pcs[i + 1], &fi) && fi.dli_fbase == libc.dli_fbase);
+        return n - i - 2 > (getpid() == gettid() ? 2 : 1);
     }
     return false;
 }
 
-static void go__main_goexit_atexit(void) {
-    if (!atomic_load(&main_goexited) || exit_called_by_program()) return;
+/* glibc's own backtrace: libunwind's, which a static link may pick for backtrace(),
+ * finds no frame in the exit handlers of a thread other than main. */
+extern int __backtrace(void **pcs, int max);
+
+/* Was exit() called by the program rather than by libc's thread-exit path?  That path
+ * calls exit(0), after the thread's keys' destructors (thread_exit in g.c clears
+ * go__curg); a thread godefer never saw needs a look at the stack. */
+static bool exit_called_by_program(int status) {
+    if (status != 0 || go__curg) return true;
+    void *pcs[64];
+    return exit_caller_is_program(pcs, __backtrace(pcs, 64));
+}
+
+static void go__main_goexit_on_exit(int status, void *arg) {
+    (void)arg;
+    if (!atomic_load(&main_goexited) || exit_called_by_program(status)) return;
     go__fatal_notrace("no goroutines (main called runtime.Goexit) - deadlock!");
 }
 
 static GO__NORETURN void go__main_goexit(void) {
     atomic_store(&main_goexited, true);
-    if (atexit(go__main_goexit_atexit) != 0)
+    if (on_exit(go__main_goexit_on_exit, NULL) != 0)
         go__fatal_notrace("no goroutines (main called runtime.Goexit) - deadlock!");
     pthread_exit(NULL);
 }

@@ -149,8 +149,8 @@ static void go__preprint_guard(void *unused) {
     if (go_isnil(r)) return;
     static const char text[] = "panic while printing panic value: ";
     char msg[512];
-    if (r.type->kind == GO_KIND_STRING && (r.type == &go_type_string ||
-                                           r.type == &go__type_fmtString))
+    if (r.type->kind == GO_KIND_STRING &&
+        (r.type == &go_type_string || r.type == &go__type_fmtString))
         snprintf(msg, sizeof msg, "%s%s", text, r.v.s ? r.v.s : "");
     else
         snprintf(msg, sizeof msg, "%stype %s", text, r.type->name);

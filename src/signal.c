@@ -371,8 +371,8 @@ static void handler(int sig, siginfo_t *si, void *uc) {
         if (p && !p->rec && !g->printing) {
             why = IN_RUNTIME;
         } else {
-            go__arch_inject(uc, (uintptr_t)sig, (uintptr_t)si->si_code,
-                            (uintptr_t)si->si_addr, go__arch_pc(uc));
+            go__arch_inject(uc, (uintptr_t)sig, (uintptr_t)si->si_code, (uintptr_t)si->si_addr,
+                            go__arch_pc(uc));
             errno = saved_errno;
             return;
         }

@@ -19,27 +19,61 @@
 #include <elfutils/libdwfl.h>
 #endif
 
+#ifdef GODEFER_HAVE_LIBUNWIND
+/* Where libunwind's steps end (code without unwind tables: libunwind guesses such frames
+ * from the frame pointer, but gives up a few frames deep), the chain of frame records
+ * {caller's frame pointer, return address} of code built with frame pointers goes on
+ * from the last frame's fp and sp, while it climbs the thread's stack and its return
+ * addresses lie in loaded code. */
+__attribute__((no_sanitize_address, no_sanitize_thread)) /* reads other frames' words */
+static int fp_walk(uintptr_t fp, uintptr_t sp, void **pcs, int n, int max) {
+    const go__g *g = (const go__g *)go__curg;
+    Dl_info di;
+    if (!g || !g->stack_hi) return n;
+    for (uintptr_t lo = sp; n < max && fp >= lo && fp >= g->stack_lo &&
+                            fp % sizeof(void *) == 0 && fp + 2 * sizeof(void *) <= g->stack_hi;) {
+        const uintptr_t *rec = (const uintptr_t *)fp;
+        if (!dladdr((void *)rec[1], &di)) break;
+        pcs[n++] = (void *)rec[1];
+        lo = fp + 2 * sizeof(void *);
+        fp = rec[0];
+    }
+    return n;
+}
+
+/* The frames from c on. */
+static int walk(unw_cursor_t *c, void **pcs, int max) {
+    int n = 0;
+    unw_word_t ip, fp = 0, sp = 0;
+    do {
+        if (unw_get_reg(c, UNW_REG_IP, &ip) < 0 || ip == 0) return n;
+        if (unw_get_reg(c, UNW_TDEP_BP, &fp) < 0 || unw_get_reg(c, UNW_TDEP_SP, &sp) < 0)
+            fp = 0;
+        pcs[n++] = (void *)ip;
+    } while (n < max && unw_step(c) > 0);
+    return fp_walk(fp, sp, pcs, n, max);
+}
+#endif
+
 int go__capture(void **pcs, int max) {
 #ifdef GODEFER_HAVE_LIBUNWIND
-    return unw_backtrace(pcs, max);
+    unw_context_t uc;
+    unw_cursor_t c;
+    if (unw_getcontext(&uc) < 0 || unw_init_local(&c, &uc) < 0) return 0;
+    return walk(&c, pcs, max);
 #else
     return backtrace(pcs, max);
 #endif
 }
 
 /* The frames of the code a signal interrupted, starting at the interrupted instruction
- * (the handler's own frames are left out).  Async-signal-safe with libunwind. */
+ * (the handler's own frames are left out).  Async-signal-safe with libunwind (but for
+ * dladdr's lock, past the frames libunwind finds). */
 int go__capture_uc(void *ucontext, void **pcs, int max) {
 #ifdef GODEFER_HAVE_LIBUNWIND
     unw_cursor_t c;
     if (unw_init_local2(&c, (unw_context_t *)ucontext, UNW_INIT_SIGNAL_FRAME) < 0) return 0;
-    int n = 0;
-    do {
-        unw_word_t ip;
-        if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0) break;
-        pcs[n++] = (void *)ip;
-    } while (n < max && unw_step(&c) > 0);
-    return n;
+    return walk(&c, pcs, max);
 #else
     /* glibc's backtrace walks through the signal frame: drop what lies above the
      * interrupted instruction. */
@@ -127,6 +161,28 @@ static Dwarf_Die *find_cu(Dwfl_Module *m, Dwarf_Addr pc, Dwarf_Addr *bias, Dwarf
     return NULL;
 }
 
+/* The scopes at pc, innermost first, up to the unit's function: the inlined calls and
+ * blocks of the concrete code, found by descending from the unit.  (libdw 0.188's
+ * dwarf_getscopes finds none in GCC's LTO units, whose concrete DIEs take their names
+ * from abstract origins in other units, and lists those origins elsewhere.) */
+#define MAXSCOPES 64
+static int scopes_at(Dwarf_Die *cu, Dwarf_Addr pc, Dwarf_Die *out) {
+    Dwarf_Die path[MAXSCOPES], die = *cu, child;
+    int n = 0;
+    while (n < MAXSCOPES && dwarf_child(&die, &child) == 0) {
+        int found = 0;
+        do {
+            int tag = dwarf_tag(&child);
+            found = (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine ||
+                     tag == DW_TAG_lexical_block) && dwarf_haspc(&child, pc) > 0;
+        } while (!found && dwarf_siblingof(&child, &child) == 0);
+        if (!found) break;
+        path[n++] = die = child;
+    }
+    for (int i = 0; i < n; i++) out[i] = path[n - 1 - i];
+    return n;
+}
+
 /* GCC's partial inlining (ipa-split) leaves a function "inlined into itself", called
  * from its own declaration line: that is one frame, not two. */
 static bool split_part(Dwarf_Die *scopes, int ns, int i, const char *iname) {
@@ -166,16 +222,8 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
         file = dwfl_lineinfo(ln, NULL, &line, NULL, NULL, NULL);
     }
     if (cu) {
-        /* The innermost scope at pc, then the scopes nesting it: the inlined calls up to
-         * the real function.  (dwarf_getscopes lists the abstract origins instead.) */
-        Dwarf_Die *scopes = NULL;
-        int ns = dwarf_getscopes(cu, pc - bias, &scopes);
-        if (ns > 0) {
-            Dwarf_Die inner = scopes[0];
-            free(scopes);
-            scopes = NULL;
-            ns = dwarf_getscopes_die(&inner, &scopes);
-        }
+        Dwarf_Die scopes[MAXSCOPES];
+        int ns = scopes_at(cu, pc - bias, scopes);
         for (int i = 0; i < ns && k < MAXINL - 1; i++) {
             int tag = dwarf_tag(&scopes[i]);
             if (tag == DW_TAG_subprogram) break;
@@ -191,7 +239,6 @@ static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
             file = call_file(cu, &scopes[i]);
             line = call_line(&scopes[i]);
         }
-        free(scopes);
     }
     out[k].name = name;
     out[k].file = file;

@@ -9,6 +9,13 @@
  *
  * In a test, run_child("boom") re-executes this program with "--child boom" and returns
  * its stdout, stderr and exit status.
+ *
+ * A case that cannot check what it is about here (another machine, a tool's limitation,
+ * no C counterpart of a Go case) says SKIP("why") and reports "skip N - name: why".  The
+ * program then exits 0, or HARNESS_SKIPPED (CTest's SKIP_RETURN_CODE) if every case it ran
+ * was skipped.  A missing tool is not such a reason: it leaves the whole program out, in
+ * CMake or .ci/probe, where STRICT=1 makes it an error.  `prog NAME` runs only case NAME,
+ * and fails when no case has that name.
  */
 #ifndef GODEFER_TEST_HARNESS_H
 #define GODEFER_TEST_HARNESS_H
@@ -35,6 +42,9 @@ typedef struct harness_case {
 static int harness_failures;
 static const char *harness_current;
 static char *harness_argv0;
+static char harness_skip_reason[256]; /* set by SKIP: the current case is skipped */
+
+#define HARNESS_SKIPPED 77 /* exit status when every case was skipped (CTest: Skipped) */
 
 #define HFAIL(...)                                                                    \
     do {                                                                              \
@@ -70,6 +80,13 @@ static char *harness_argv0;
         const char *h_ = (hay), *n_ = (needle);                                       \
         if (h_ && strstr(h_, n_))                                                     \
             HFAIL("%s contains \"%s\":\n%s", #hay, n_, h_);                           \
+    } while (0)
+
+/* Ends the current case as skipped, saying why (a printf format). */
+#define SKIP(...)                                                                     \
+    do {                                                                              \
+        snprintf(harness_skip_reason, sizeof harness_skip_reason, __VA_ARGS__);        \
+        return;                                                                       \
     } while (0)
 
 /* Checks of function names and file:line in traces need libdw (GODEFER_TEST_SYMBOLS is
@@ -227,11 +244,27 @@ __attribute__((unused)) static const char *trace_funcs(const child_result *r) {
     return names;
 }
 
+/* Runs one case and prints its line; returns 'f' (failed), 's' (skipped) or 'o' (ok). */
+static char harness_run(const harness_case *c, int n) {
+    int before = harness_failures;
+    harness_current = c->name;
+    harness_skip_reason[0] = '\0';
+    tlog_reset();
+    c->fn();
+    char how = harness_failures != before ? 'f' : harness_skip_reason[0] ? 's' : 'o';
+    if (how == 's')
+        printf("skip %d - %s: %s\n", n, c->name, harness_skip_reason);
+    else
+        printf("%s %d - %s\n", how == 'o' ? "ok" : "not ok", n, c->name);
+    fflush(stdout);
+    return how;
+}
+
 static int harness_main(int argc, char **argv, const harness_case *cases,
                         const harness_case *children) {
     harness_argv0 = argv[0];
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-    if (argc == 3 && strcmp(argv[1], "--child") == 0) {
+    if (argc == 3 && strcmp(argv[1], "--child") == 0) { /* here: traces end "harness_main main" */
         for (const harness_case *c = children; c && c->name; c++) {
             if (strcmp(c->name, argv[2]) == 0) {
                 c->fn();
@@ -243,21 +276,19 @@ static int harness_main(int argc, char **argv, const harness_case *cases,
         return 97;
     }
     const char *only = argc > 1 ? argv[1] : NULL;
-    int n = 0, failed = 0;
+    int n = 0, failed = 0, skipped = 0;
     for (const harness_case *c = cases; c->name; c++) {
         if (only && strcmp(only, c->name) != 0) continue;
-        int before = harness_failures;
-        harness_current = c->name;
-        tlog_reset();
-        c->fn();
-        n++;
-        bool ok = harness_failures == before;
-        if (!ok) failed++;
-        printf("%s %d - %s\n", ok ? "ok" : "not ok", n, c->name);
-        fflush(stdout);
+        char how = harness_run(c, ++n);
+        failed += how == 'f';
+        skipped += how == 's';
     }
-    printf("%d tests, %d failed\n", n, failed);
-    return failed ? 1 : 0;
+    if (only && n == 0) {
+        fprintf(stderr, "%s: no test case named \"%s\"\n", argv[0], only);
+        return 2;
+    }
+    printf("%d tests, %d failed, %d skipped\n", n, failed, skipped);
+    return failed ? 1 : n && skipped == n ? HARNESS_SKIPPED : 0;
 }
 
 #endif

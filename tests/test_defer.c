@@ -354,6 +354,74 @@ static void test_frame_sizes(void) {
     ASSERT(sizeof(go__frame) <= 6 * sizeof(void *) + 8 + sizeof(go__jmpbuf) + 8 * sizeof(go__rec));
 }
 
+/* ---- slots and pool chunks at their edges -------------------------------------------
+ * Past the frame's own slots (8) the records go to pool chunks (42 per chunk): frames with
+ * as many calls as fill them exactly, or one more, run every call newest first. */
+static int ids[200]; /* ids[i] == i, from main */
+
+static void expect_countdown(int n) {
+    char want[2048] = "", *w = want;
+    for (int i = n - 1; i >= 0; i--) w += sprintf(w, i == n - 1 ? "%d" : " %d", i);
+    ASSERT_LOG(want);
+}
+
+static void countdown_frame(int n) {
+    go_frame {
+        for (int i = 0; i < n; i++) go_defer(logi, &ids[i]);
+    }
+}
+
+static void test_order_at_chunk_edges(void) {
+    int ns[] = {1, 7, 8, 9, 16, 41, 42, 43, 50, 51, 84, 85, 100, 199};
+    for (size_t k = 0; k < sizeof ns / sizeof ns[0]; k++) {
+        tlog_reset();
+        countdown_frame(ns[k]);
+        expect_countdown(ns[k]);
+    }
+}
+
+struct pt {
+    int x, y;
+};
+static void show_pt(struct pt *p) { tlog("(%d,%d)", p->x, p->y); }
+
+/* Copied values share the pool with records; the order stays LIFO across both. */
+static void test_records_and_values_order(void) {
+    go_frame {
+        go_defer_val(show_pt, ((struct pt){1, 2}));
+        go_defer(logs, "a");
+        go_defer(logs, "b");
+        for (int i = 0; i < 10; i++) go_defer(logi, &ids[i]);
+        go_defer_val(show_pt, ((struct pt){3, 4}));
+        go_defer(logs, "c");
+    }
+    ASSERT_LOG("c (3,4) 9 8 7 6 5 4 3 2 1 0 b a (1,2)");
+    tlog_reset();
+    go_frame {
+        for (int i = 0; i < 8; i++) go_defer(logi, &ids[i]);
+        go_defer_val(show_pt, ((struct pt){5, 6}));
+        go_defer(logs, "z");
+    }
+    ASSERT_LOG("z (5,6) 7 6 5 4 3 2 1 0");
+}
+
+static long counted;
+static void count(int *p) { counted += *p; }
+
+/* Chunks go back to the pool and come out again many times. */
+static void test_pool_chunks_cycle(void) {
+    counted = 0;
+    for (int round = 0; round < 300; round++) {
+        go_frame {
+            for (int i = 0; i < 1 + round % 137; i++) go_defer(count, &ids[1]);
+            if (round % 3 == 0) go_defer_val(count, 2);
+        }
+    }
+    long want = 0;
+    for (int round = 0; round < 300; round++) want += 1 + round % 137 + (round % 3 == 0) * 2;
+    ASSERT_INT(counted, want);
+}
+
 static const harness_case cases[] = {
     {"lifo", test_lifo},
     {"args_evaluated_at_defer", test_args_evaluated_at_defer},
@@ -375,7 +443,13 @@ static const harness_case cases[] = {
     {"defer_in_deferred_call_frame", test_defer_in_deferred_call_frame},
     {"deferred_call_uses_frames", test_deferred_call_uses_frames},
     {"frame_sizes", test_frame_sizes},
+    {"order_at_chunk_edges", test_order_at_chunk_edges},
+    {"records_and_values_order", test_records_and_values_order},
+    {"pool_chunks_cycle", test_pool_chunks_cycle},
     {NULL, NULL},
 };
 
-int main(int argc, char **argv) { return harness_main(argc, argv, cases, NULL); }
+int main(int argc, char **argv) {
+    for (int i = 0; i < 200; i++) ids[i] = i;
+    return harness_main(argc, argv, cases, NULL);
+}

@@ -195,18 +195,19 @@ static void test_panic_after_goexit(void) {
 }
 
 static void test_main_goexit(void) {
-    child_result *r;
 #ifdef GO__TSAN
     /* ThreadSanitizer's background thread is a pthread that never ends, so the process
      * never runs out of threads after main's Goexit (docs/differences.md). */
-    printf("# skip main_goexit with another thread: not possible under ThreadSanitizer\n");
-#else
-    r = run_child("main_goexit");
+    SKIP("main's Goexit with another thread cannot deadlock under ThreadSanitizer");
+#endif
+    child_result *r = run_child("main_goexit");
     ASSERT_INT(r->status, 2);
     ASSERT_STR(r->out, "deferred in main\nother thread done\n");
     ASSERT_STR(r->err, "fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n");
-#endif
-    r = run_child("main_goexit_in_panic");
+}
+
+static void test_main_goexit_alone(void) {
+    child_result *r = run_child("main_goexit_in_panic");
     ASSERT_INT(r->status, 2);
     ASSERT_STR(r->err, "fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n");
     r = run_child("main_goexit_other_exits");
@@ -222,6 +223,7 @@ static const harness_case cases[] = {
     {"other_threads_unaffected", test_other_threads_unaffected},
     {"panic_after_goexit", test_panic_after_goexit},
     {"main_goexit", test_main_goexit},
+    {"main_goexit_alone", test_main_goexit_alone},
     {NULL, NULL},
 };
 static const harness_case children[] = {

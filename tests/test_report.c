@@ -345,6 +345,160 @@ static void test_trace_frames(void) {
         "deferred_panics_named panic panicking_site child_trace_frames harness_main main"));
 }
 
+/* ---- the [signal ...] line ------------------------------------------------------------
+ * The [signal ...] line of a report follows Go's g.sig: set by a signal panic (here the
+ * panic of a nil deferred function), kept when that panic is recovered while an older
+ * panic is still running, forgotten once no panic is left.  Found by the differential
+ * fuzzer against Go (seed 858725099336). */
+
+static void (*volatile nilfn)(void *);
+
+static void recover_it(void *u) {
+    (void)u;
+    go_recover();
+}
+
+/* A deferred call whose own frame faults on a nil deferred function and recovers that. */
+static void faults_and_recovers(void *u) {
+    (void)u;
+    go_frame {
+        go_defer(recover_it, NULL);
+        go_defer(nilfn, NULL);
+    }
+}
+
+static void child_kept(void) {
+    go_frame {
+        go_defer(faults_and_recovers, NULL);
+        go_panic(go_str("older")); /* still running when the signal panic is recovered */
+    }
+}
+
+static void child_forgotten(void) {
+    faults_and_recovers(NULL); /* recovered, no panic left */
+    go_panic(go_str("later"));
+}
+
+static void test_signal_line_kept_while_older_panic_runs(void) {
+    child_result *r = run_child("signal_kept");
+    ASSERT_INT(r->status, 2);
+    ASSERT_CONTAINS(report_head(r), "panic: older\n[signal SIGSEGV: segmentation violation");
+}
+
+static void test_signal_line_forgotten_when_no_panic_left(void) {
+    child_result *r = run_child("signal_forgotten");
+    ASSERT_INT(r->status, 2);
+    ASSERT_STR(report_head(r), "panic: later\n");
+}
+
+
+/* ---- traces of split functions --------------------------------------------------------
+ * Traces of functions that GCC splits (partial inlining, -O2): the split function must
+ * show as one frame.  Found by the differential fuzzer (seed 4), where the trace read
+ * "f3 f3 panic f2 ..." against Go's "f3 panic f2 ...". */
+
+__attribute__((noinline)) void split_other(int *ap) { printf("other %d\n", *ap); }
+
+/* A cold noreturn branch before a call: GCC splits the function at -O2. */
+void split_me(int *ap) {
+    int a = *ap;
+    printf("split_me %d\n", a);
+    if (a == 0) {
+        printf("split_me panics\n");
+        go_panic(go_str("split"));
+    }
+    split_other(&(int){3});
+}
+
+/* The same, called where its head is inlined and the cold part is outlined as
+ * split_part.part.0, a frame of its own (fuzzer seed 238). */
+void split_part(int *ap) {
+    int a = *ap;
+    printf("split_part %d\n", a);
+    if (a == 3) {
+        printf("split_part panics\n");
+        go_panic(go_int(28238));
+    }
+    printf("split_part %d done\n", a);
+}
+
+__attribute__((noinline)) static void split_part_caller(void) {
+    go_frame {
+        split_part(&(int){1});
+        split_part(&(int){3});
+    }
+}
+
+static void child_part(void) {
+    split_part_caller();
+    __asm__ volatile("");
+}
+
+static void test_split_part_frame_once(void) {
+    child_result *r = run_child("split_part");
+    ASSERT_INT(r->status, 2);
+    ASSERT_STR(report_head(r), "panic: 28238\n");
+    IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "split_part split_part_caller child_part harness_main main"));
+}
+
+static void child_split(void) {
+    for (int i = 2; i >= 0; i--) split_me(&i);
+}
+
+static void test_split_frame_once(void) {
+    child_result *r = run_child("split");
+    ASSERT_INT(r->status, 2);
+    ASSERT_STR(report_head(r), "panic: split\n");
+    IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "split_me child_split harness_main main"));
+}
+
+
+/* ---- where a trace starts -------------------------------------------------------------
+ * Where a trace starts, as measured with Go: runtime frames on top are hidden, panic
+ * entries included (Go prints gopanic only after another frame), but runtime.Goexit is
+ * always shown: a nil deferred function called by Goexit's loop faults there, and Go's
+ * first frame is runtime.Goexit.  Found by the differential fuzzer (seed 65). */
+
+__attribute__((noinline)) static void goexit_with_nil_defer(void) {
+    go_frame {
+        go_defer(nilfn, NULL);
+        go_goexit();
+    }
+}
+
+__attribute__((noinline)) static void panic_with_nil_defer(void) {
+    go_frame {
+        go_defer(nilfn, NULL);
+        go_panic(go_str("first"));
+    }
+}
+
+/* (the asm statements keep the calls from becoming tail jumps) */
+static void child_goexit(void) {
+    goexit_with_nil_defer();
+    __asm__ volatile("");
+}
+static void child_panic(void) {
+    panic_with_nil_defer();
+    __asm__ volatile("");
+}
+
+static void test_trace_starts_at_goexit(void) {
+    child_result *r = run_child("goexit_nil_defer");
+    ASSERT_INT(r->status, 2);
+    ASSERT_CONTAINS(report_head(r), "panic: runtime error: invalid memory address or nil "
+                                    "pointer dereference\n[signal SIGSEGV: segmentation "
+                                    "violation code=0x1 addr=0x0 pc=");
+    IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "go_goexit goexit_with_nil_defer child_goexit harness_main main"));
+}
+
+static void test_trace_starts_below_panic(void) {
+    child_result *r = run_child("panic_nil_defer");
+    ASSERT_INT(r->status, 2);
+    ASSERT_CONTAINS(report_head(r), "panic: first\n\tpanic: runtime error: invalid memory");
+    IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "panic_with_nil_defer child_panic harness_main main"));
+}
+
 static const harness_case cases[] = {
     {"simple", test_simple},
     {"nested", test_nested},
@@ -358,6 +512,12 @@ static const harness_case cases[] = {
     {"thread_goroutine", test_thread_goroutine},
     {"elided_frames", test_elided_frames},
     {"trace_frames", test_trace_frames},
+    {"signal_line_kept_while_older_panic_runs", test_signal_line_kept_while_older_panic_runs},
+    {"signal_line_forgotten_when_no_panic_left", test_signal_line_forgotten_when_no_panic_left},
+    {"split_frame_once", test_split_frame_once},
+    {"split_part_frame_once", test_split_part_frame_once},
+    {"trace_starts_at_goexit", test_trace_starts_at_goexit},
+    {"trace_starts_below_panic", test_trace_starts_below_panic},
     {NULL, NULL},
 };
 
@@ -394,6 +554,12 @@ static const harness_case children[] = {
     {"thread", child_thread},
     {"deep", child_deep},
     {"trace_frames", child_trace_frames},
+    {"signal_kept", child_kept},
+    {"signal_forgotten", child_forgotten},
+    {"split", child_split},
+    {"split_part", child_part},
+    {"goexit_nil_defer", child_goexit},
+    {"panic_nil_defer", child_panic},
     {NULL, NULL},
 };
 

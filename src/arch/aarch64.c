@@ -71,3 +71,22 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
     m->regs[2] = addr;
     m->regs[3] = pc;
 }
+
+/* b, b.cond, cbz/cbnz and tbz/tbnz, with their signed word offsets. */
+bool go__arch_jumps_into(uintptr_t lo, uintptr_t hi, uintptr_t tlo, uintptr_t thi) {
+    for (uintptr_t a = (lo + 3) & ~(uintptr_t)3; a + 4 <= hi; a += 4) {
+        uint32_t i = *(const uint32_t *)a;
+        int64_t off;
+        if ((i & 0xfc000000u) == 0x14000000u)
+            off = (int64_t)((int32_t)(i << 6) >> 6);
+        else if ((i & 0xff000010u) == 0x54000000u || (i & 0x7e000000u) == 0x34000000u)
+            off = (int64_t)((int32_t)(i << 8) >> 13);
+        else if ((i & 0x7e000000u) == 0x36000000u)
+            off = (int64_t)((int32_t)(i << 13) >> 18);
+        else
+            continue;
+        uintptr_t t = a + (uintptr_t)(off * 4);
+        if (t >= tlo && t < thi) return true;
+    }
+    return false;
+}

@@ -45,9 +45,9 @@ static void test3(void) { /* var lo = 11; var hi = 9; println(x[lo:hi]) */
     ASSERT_LOG("recovered");
 }
 
-static void test4(void) { printf("# skip test4: interface type assertion, no C counterpart\n"); }
-static void test5(void) { printf("# skip test5: comparing uncomparable interfaces, no C counterpart\n"); }
-static void test6(void) { printf("# skip test6: hashing an unhashable type, no C counterpart\n"); }
+static void test4(void) { SKIP("interface type assertion, no C counterpart"); }
+static void test5(void) { SKIP("comparing uncomparable interfaces, no C counterpart"); }
+static void test6(void) { SKIP("hashing an unhashable type, no C counterpart"); }
 
 static void test7(void) { /* var x, y int; println(x / y) */
 #if defined(__x86_64__)
@@ -60,7 +60,7 @@ static void test7(void) { /* var x, y int; println(x / y) */
     VALGRIND_ENABLE_ERROR_REPORTING;
     ASSERT_LOG("recovered");
 #else
-    printf("# skip test7: this machine's integer division does not trap\n");
+    SKIP("this machine's integer division does not trap");
 #endif
 }
 
@@ -145,11 +145,11 @@ CHECK_CASE(int64_div_zero, "int64-div-zero", "integer divide by zero")
 #else
 static void case_int_div_zero(void) {
     (void)int_div_zero;
-    printf("# skip int-div-zero: this machine's integer division does not trap\n");
+    SKIP("this machine's integer division does not trap");
 }
 static void case_int64_div_zero(void) {
     (void)int64_div_zero;
-    printf("# skip int64-div-zero: this machine's integer division does not trap\n");
+    SKIP("this machine's integer division does not trap");
 }
 #endif
 CHECK_CASE(nil_deref, "nil-deref", "nil pointer dereference")
@@ -157,12 +157,8 @@ CHECK_CASE(nil_deref_1, "nil-deref-1", "nil pointer dereference")
 CHECK_CASE(nil_deref_big, "nil-deref-big", "nil pointer dereference")
 CHECK_CASE(array_bounds, "array-bounds", "index out of range")
 CHECK_CASE(slice_bounds, "slice-bounds", "index out of range")
-static void case_type_concrete(void) {
-    printf("# skip type-concrete: interface type assertion, no C counterpart\n");
-}
-static void case_type_interface(void) {
-    printf("# skip type-interface: interface type assertion, no C counterpart\n");
-}
+static void case_type_concrete(void) { SKIP("interface type assertion, no C counterpart"); }
+static void case_type_interface(void) { SKIP("interface type assertion, no C counterpart"); }
 
 static const harness_case cases[] = {
     {"recover2.test1", test1},
