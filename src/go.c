@@ -13,9 +13,9 @@ struct go_group {
     pthread_cond_t joined_one; /* a waiter joined a thread */
     pthread_t *threads;        /* started since the last completed wait */
     uint32_t n, cap;
-    uint32_t claimed, joined;  /* threads[] a waiter took; of them, joined */
+    uint32_t claimed, joined; /* threads[] a waiter took; of them, joined */
     bool has_first;
-    go_any first;              /* the first panic not recovered, until a wait returns it */
+    go_any first; /* the first panic not recovered, until a wait returns it */
 };
 
 /* What the new thread needs; malloc'd by the creator, freed by the thread. */

@@ -231,7 +231,7 @@ static void child_goexit_deadlock(void) {
 static void test_goexit_deadlock(void) {
 #ifdef GO__TSAN
     /* ThreadSanitizer's background thread never ends (test_goexit.c, main_goexit). */
-    printf("# skip goexit_deadlock: main's Goexit with another thread, under ThreadSanitizer\n");
+    SKIP("main's Goexit with another thread, under ThreadSanitizer");
 #else
     child_result *r = run_child("goexit_deadlock");
     ASSERT_INT(r->status, 2);
@@ -445,7 +445,7 @@ static void child_goexit_in_panic(void) {
 }
 static void test_goexit_in_panic(void) {
 #ifdef GO__TSAN
-    printf("# skip goexit_in_panic: main's Goexit with another thread, under ThreadSanitizer\n");
+    SKIP("main's Goexit with another thread, under ThreadSanitizer");
 #else
     child_result *r = run_child("goexit_in_panic");
     ASSERT_INT(r->status, 2);
@@ -507,7 +507,7 @@ static void test_pthread_exit_in_group(void) {
 #ifdef TEST_ASAN
     /* The frames pthread_exit skipped stay poisoned, and ASan's own CHECK fails describing
      * them at the fatal error's noreturn call (asan_thread.cpp:371, GCC 12's libasan). */
-    printf("# skip pthread_exit_in_group under AddressSanitizer\n");
+    SKIP("ASan's own CHECK fails on the frames pthread_exit skipped");
 #else
     child_result *r = run_child("pthread_exit_in_group");
     ASSERT_INT(r->status, 2);
