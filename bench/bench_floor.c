@@ -207,6 +207,21 @@ BENCH_RUNNER(bj_panic0, 0, bj_panic(0, 0))
     BENCH_RUNNER(bj_panic_defer_d##d, d, bj_panic(d, 1))
 DEPTHS(PANIC_RUNNERS)
 
+/* go_join's floor: a thread created and joined (bench_godefer.c, run_go_join). */
+static long pthread_join_runs;
+static void *count_thread(void *p) {
+    pthread_join_runs++;
+    return p;
+}
+static NOINLINE void run_pthread_join(long n) {
+    long r0 = pthread_join_runs;
+    for (long i = 0; i < n; i++) {
+        pthread_t t;
+        if (pthread_create(&t, NULL, count_thread, NULL) == 0) pthread_join(t, NULL);
+    }
+    BENCH_CHECK(pthread_join_runs - r0 == n);
+}
+
 #define PANIC_CASES(d)                                                                  \
     {"setjmp", "panic_d" #d, run_sj_panic_d##d, 1, 0},                                  \
     {"setjmp", "panic_defer_d" #d, run_sj_panic_defer_d##d, 1, 0},                      \
@@ -224,6 +239,7 @@ static const bench_case cases[] = {
     {"bsetjmp", "panic0", run_bj_panic0, 1, 0},
     DEPTHS(PANIC_CASES)
     {"sigjmp", "fault_recover", run_fault_recover, 1, 0},
+    {"pthread", "go_join", run_pthread_join, 1, 0},
     {"setjmp", "mt_panic_d1_1t", run_sj_panic_d1, 1, 1},
     {"setjmp", "mt_panic_d1_2t", run_sj_panic_d1, 1, 2},
     {0},

@@ -174,6 +174,25 @@ static void memory_rows(void) {
            sizeof(go__g) + goroutine_heap);
 }
 
+/* A goroutine started and waited for: go_group_go + go_group_wait (the floor: a thread's
+ * pthread_create + pthread_join; Go: go + sync.WaitGroup).  The goroutine counts itself
+ * in a global: bench_sink is per thread; the join orders its store before the check. */
+static long go_join_runs;
+static void count_go_join(int *p) {
+    (void)p;
+    go_join_runs++;
+}
+static NOINLINE void run_go_join(long n) {
+    static go_group *g;
+    if (!g) g = go_group_new();
+    long r0 = go_join_runs;
+    for (long i = 0; i < n; i++) {
+        go_group_go(g, count_go_join, &bench_token);
+        go_group_wait(g);
+    }
+    BENCH_CHECK(go_join_runs - r0 == n);
+}
+
 #define PANIC_CASES(d)                                                                  \
     {NULL, "panic_d" #d, run_panic_d##d, 1, 0},                                         \
     {NULL, "panic_defer_d" #d, run_panic_defer_d##d, 1, 0},
@@ -189,6 +208,7 @@ static const bench_case cases[] = {
     {NULL, "panic0", run_panic0, 1, 0},
     DEPTHS(PANIC_CASES)
     {NULL, "fault_recover", run_fault_recover, 1, 0},
+    {NULL, "go_join", run_go_join, 1, 0},
     {NULL, "mt_panic_d1_1t", run_panic_d1, 1, 1},
     {NULL, "mt_panic_d1_2t", run_panic_d1, 1, 2},
     {0},

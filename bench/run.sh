@@ -141,7 +141,7 @@ BEGIN {
   ncases = split("nodefer frame0 defer1 defer1_stack defer1_heap defer8 loop10 loop100 loop10000 " \
     "panic0 panic_d1 panic_d2 panic_d5 panic_d10 panic_d20 panic_d50 panic_d100 " \
     "panic_defer_d1 panic_defer_d2 panic_defer_d5 panic_defer_d10 panic_defer_d20 panic_defer_d50 panic_defer_d100 " \
-    "fault_recover mt_panic_d1_1t mt_panic_d1_2t mem_defer_slot mem_defer_pool mem_frame mem_goroutine", order, " ")
+    "fault_recover go_join mt_panic_d1_1t mt_panic_d1_2t mem_defer_slot mem_defer_pool mem_frame mem_goroutine", order, " ")
 }
 NR > 1 { v[$1, $2] = $3; has[$2] = 1 }
 function floor(c) {
@@ -150,6 +150,7 @@ function floor(c) {
   if (c ~ /^loop/) return "stackrec"
   if (c ~ /^panic/) return "bsetjmp"
   if (c == "fault_recover") return "sigjmp"
+  if (c == "go_join") return "pthread"
   return ""
 }
 function cell(x) { return x == "" ? "-" : x }

@@ -286,6 +286,57 @@ GO_API GO__NORETURN void go_goexit(void);
 GO_API int64_t go_goid(void);
 
 /* ------------------------------------------------------------------------------------
+ * Goroutines on threads.
+ * ---------------------------------------------------------------------------------- */
+
+/* go fn(arg): runs fn(arg) as a new goroutine on a new (detached) thread and returns its
+ * id, the one go_goid() returns in it.  fn and arg are evaluated here, fn first, and
+ * checked as go_defer's are; a NULL fn is Go's "fatal error: go of nil func value".  An
+ * unrecovered panic in it ends the process with Go's report for that goroutine, ending
+ * with "created by <caller> in goroutine <id>" and the place of the call.  A return from
+ * main does not wait for it (Go's rule). */
+#define go_go(fn_, arg_)                                                              \
+    __extension__({                                                                   \
+        __typeof__(&*(fn_)) go__fv_ = (fn_);                                          \
+        go__argtype(arg_) go__a_ = (arg_);                                            \
+        go__check_arg_(go__a_);                                                       \
+        int64_t go__id_ = go__go((void (*)(void))go__fv_, (void *)go__a_);            \
+        __asm__ volatile("" : "+r"(go__id_)); /* no tail call: the call's place is */ \
+        go__id_;                              /* the caller's ("created by") */       \
+    })
+
+/* A group of goroutines that go_group_wait waits for (Go's errgroup, sourcegraph/conc). */
+typedef struct go_group go_group;
+
+GO_API go_group *go_group_new(void);
+/* go_go for the group: group, fn and arg are evaluated in that order.  A panic that the
+ * goroutine does not recover ends only that goroutine, after its deferred calls ran, and
+ * is not reported: go_group_wait returns its value.  A go_goexit ends it normally. */
+#define go_group_go(group_, fn_, arg_)                                                \
+    __extension__({                                                                   \
+        go_group *go__grp_ = (group_);                                                \
+        __typeof__(&*(fn_)) go__fv_ = (fn_);                                          \
+        go__argtype(arg_) go__a_ = (arg_);                                            \
+        go__check_arg_(go__a_);                                                       \
+        int64_t go__id_ = go__group_go(go__grp_, (void (*)(void))go__fv_,             \
+                                       (void *)go__a_);                               \
+        __asm__ volatile("" : "+r"(go__id_)); /* as in go_go */                       \
+        go__id_;                                                                      \
+    })
+/* Waits until every goroutine started in the group has ended; returns the value of the
+ * first panic (in time) that one of them did not recover, or nil.  The value is the
+ * caller's, as go_recover's is (a go_panicf string: go_any_release); each value is
+ * returned once, and the group can be used again.  godefer releases the values it made
+ * for the other panics (go_panicf's); values passed to go_panic stay their owner's. */
+GO_API go_any go_group_wait(go_group *group);
+/* Frees a group whose goroutines were all waited for (otherwise a fatal error); NULL is
+ * ignored. */
+GO_API void go_group_free(go_group *group);
+
+GO_API int64_t go__go(void (*fn)(void), void *arg);
+GO_API int64_t go__group_go(go_group *group, void (*fn)(void), void *arg);
+
+/* ------------------------------------------------------------------------------------
  * Runtime errors: faults and bounds checks (docs/signals.md).
  * ---------------------------------------------------------------------------------- */
 
@@ -704,7 +755,7 @@ GO__INLINE void go__land_clobbered(go__frame *f) {
  * takes the cast in go__invoke instead. */
 #define go__check_arg_(a_)                                                            \
     _Static_assert(__builtin_classify_type(a_) == 5,                                  \
-                   "go_defer: the argument must be a pointer");                       \
+                   "fn(arg): the argument must be a pointer");                        \
     _Pragma("GCC diagnostic push")                                                    \
     _Pragma("GCC diagnostic error \"-Wint-conversion\"")                              \
     _Pragma("GCC diagnostic error \"-Wincompatible-pointer-types\"")                  \

@@ -143,17 +143,26 @@ static void process_init(void) {
     go__calibrate();
 }
 
-struct go__ghead *go__ginit(void) {
+/* A new goroutine's id: unique and increasing, as Go's. */
+int64_t go__new_goid(void) { return atomic_fetch_add(&next_goid, 1); }
+
+/* The calling thread's goroutine, made with id goid (go_go assigns it before the thread
+ * starts, so that it returns the id the goroutine sees). */
+go__g *go__ginit_goid(int64_t goid) {
     go__g *g = &g0;
-    if (go__curg) return go__curg;
     pthread_once(&process_once, process_init);
     memset(g, 0, sizeof *g);
-    g->goid = gettid() == getpid() ? 1 : atomic_fetch_add(&next_goid, 1);
+    g->goid = goid;
     go__sigstack_init(g);
     reg_add(g);
     pthread_setspecific(exit_key, g);
     go__curg = &g->head;
-    return &g->head;
+    return g;
+}
+
+struct go__ghead *go__ginit(void) {
+    if (go__curg) return go__curg;
+    return &go__ginit_goid(gettid() == getpid() ? 1 : go__new_goid())->head;
 }
 
 int64_t go_goid(void) { return go__getg()->goid; }

@@ -65,6 +65,8 @@ typedef struct go__g {
     struct go__ghead head;  /* must be first: the inline paths see only this */
     go__panic *panic;       /* newest panic */
     int64_t goid;
+    int64_t parent_goid;    /* go_go: the creator's id and the call's return address, */
+    void *gopc;             /* for Go's "created by" line (NULL: not made by go_go) */
     go__chunk *pool;        /* free chunks */
     unsigned npool;
     uint32_t reg_index;     /* its place in the registry of goroutines (g.c) */
@@ -113,6 +115,8 @@ static inline go__g *go__getg(void) {
 /* g.c: the ids of the other threads' goroutines (at most max stored; how many there
  * are), or -1 if the registry stays locked */
 GO__HIDDEN int go__other_goids(int64_t *ids, int max);
+GO__HIDDEN int64_t go__new_goid(void);
+GO__HIDDEN go__g *go__ginit_goid(int64_t goid);
 
 /* frame.c */
 GO__HIDDEN const go__rec *go__pop_pooled(go__frame *f);
@@ -265,6 +269,7 @@ GO__HIDDEN void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit
  * flag (libgcc's on the interrupted frame, libunwind's on the handler's return into the
  * kernel's frame, whose sp is then that frame's). */
 GO__HIDDEN void go__walk_stack(bool (*visit)(void *ctx, uintptr_t sp, bool sig), void *ctx);
+GO__HIDDEN void go__print_created_by(const go__g *g, go__emit_fn emit, void *ctx);
 
 /* A small write-through buffer for fd 2, usable when malloc may not be. */
 typedef struct go__out {

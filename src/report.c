@@ -236,11 +236,13 @@ typedef struct trace_job {
     void **pcs;
     int n;
     bool system;
+    const go__g *g; /* whose "created by" line ends the trace */
 } trace_job;
 
 static void run_trace_job(void *arg) {
     trace_job *j = arg;
     go__print_trace(j->pcs, j->n, j->system, go__out_emit, j->o);
+    go__print_created_by(j->g, go__out_emit, j->o);
 }
 
 /* Runs the job on a new stack (never unmapped: the process is ending); false if no
@@ -308,7 +310,7 @@ void go__print_goroutines(go__out *o, void **pcs, int n, bool fatal_error) {
     const go__g *g = (const go__g *)go__curg;
     goroutine_line(o, g ? g->goid : gettid() == getpid() ? 1 : 0);
     go__out_flush(o);
-    trace_job j = {o, pcs, n, t >> TB_SHIFT >= 2};
+    trace_job j = {o, pcs, n, t >> TB_SHIFT >= 2, g};
     guarded(o, print_pcs_part, &j);
     if (t & TB_ALL || fatal_error) print_others(o);
 }

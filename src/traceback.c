@@ -341,7 +341,7 @@ static bool is_api_name(const sym *s) {
         "go_set_panic_on_fault", "go_set_traceback", "go_fault_info", "go_nil", "go_str",
         "go_int", "go_uint", "go_float", "go_bool", "go_make_int", "go_make_uint",
         "go_make_float", "go_make_bool", "go_make_str", "go_make_ptr", "go_isnil",
-        "go_identical"};
+        "go_identical", "go_group_new", "go_group_wait", "go_group_free"};
     if (!s->name) return false;
     if (strncmp(s->name, "go__", 4) == 0) return true;
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)
@@ -390,14 +390,17 @@ static void emit_num(go__emit_fn emit, void *ctx, uintptr_t v, bool hex) {
     emit(ctx, b + i, sizeof b - (size_t)i);
 }
 
-static void emit_frame(const sym *s, const char *as, uintptr_t pc, go__emit_fn emit, void *ctx) {
-    if (as)
-        emit_str(emit, ctx, as);
-    else if (s->name)
+static void emit_name(const sym *s, go__emit_fn emit, void *ctx) {
+    if (s->name)
         emit(ctx, s->name, base_len(s->name));
     else
         emit_str(emit, ctx, "??");
-    emit_str(emit, ctx, "(...)\n\t");
+}
+
+/* "\tfile:line +0xoff" (no offset for an inlined call), " pc=0x..." when pc is given
+ * (GOTRACEBACK=system: Go's pc=; its fp= and sp= are not known here), "\n". */
+static void emit_place(const sym *s, uintptr_t pc, go__emit_fn emit, void *ctx) {
+    emit_str(emit, ctx, "\t");
     if (s->file) {
         emit_str(emit, ctx, s->file);
         emit_str(emit, ctx, ":");
@@ -409,11 +412,45 @@ static void emit_frame(const sym *s, const char *as, uintptr_t pc, go__emit_fn e
         emit_str(emit, ctx, " +");
         emit_num(emit, ctx, s->off, true);
     }
-    if (pc) { /* GOTRACEBACK=system: Go's pc= (its fp= and sp= are not known here) */
+    if (pc) {
         emit_str(emit, ctx, " pc=");
         emit_num(emit, ctx, pc, true);
     }
     emit_str(emit, ctx, "\n");
+}
+
+static void emit_frame(const sym *s, const char *as, uintptr_t pc, go__emit_fn emit, void *ctx) {
+    if (as)
+        emit_str(emit, ctx, as);
+    else
+        emit_name(s, emit, ctx);
+    emit_str(emit, ctx, "(...)\n");
+    emit_place(s, pc, emit, ctx);
+}
+
+/* Go's printcreatedby: "created by f in goroutine N" and the place of the go_go call, g's
+ * gopc (a return address): the function is the real one, the place the innermost inlined
+ * call's, the offset the return address's. */
+void go__print_created_by(const go__g *g, go__emit_fn emit, void *ctx) {
+    if (!g || !g->gopc) return;
+    uintptr_t ra = (uintptr_t)g->gopc;
+    Dwfl *d = open_dwfl();
+    sym buf[MAXINL];
+    int k = symbolize(d, ra - 1, buf);
+    sym s = buf[k - 1];
+    s.file = buf[0].file;
+    s.line = buf[0].line;
+    s.inl = false;
+    s.off += 1;
+    emit_str(emit, ctx, "created by ");
+    emit_name(&s, emit, ctx);
+    emit_str(emit, ctx, " in goroutine ");
+    emit_num(emit, ctx, (uintptr_t)g->parent_goid, false);
+    emit_str(emit, ctx, "\n");
+    emit_place(&s, 0, emit, ctx);
+#ifdef GODEFER_HAVE_LIBDW
+    if (d) dwfl_end(d);
+#endif
 }
 
 /* Prints the frames of pcs (innermost first) as Go does: the runtime's own frames are

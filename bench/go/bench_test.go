@@ -7,6 +7,7 @@ package bench
 import (
 	"fmt"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -200,6 +201,19 @@ func BenchmarkG(b *testing.B) {
 			opFaultRecover()
 		}
 		checkRecovered(b, r0)
+	})
+	b.Run("go_join", func(b *testing.B) {
+		var wg sync.WaitGroup
+		s0 := sink
+		for i := 0; i < b.N; i++ {
+			wg.Add(1)
+			go func() {
+				work()
+				wg.Done()
+			}()
+			wg.Wait()
+		}
+		checkSink(b, s0, 1)
 	})
 	for _, d := range depths {
 		d := d

@@ -1,0 +1,7 @@
+/* go_group_go checks fn's parameter type against the argument, as go_defer does. */
+// EXPECT: incompatible pointer type
+#include <godefer.h>
+struct a { int x; };
+struct b { int y; };
+static void takes_a(struct a *p) { (void)p; }
+void f(go_group *g, struct b *q) { go_group_go(g, takes_a, q); }
