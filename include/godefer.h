@@ -280,17 +280,37 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
  * "fatal error: no goroutines (main called runtime.Goexit) - deadlock!" with status 2. */
 GO_API GO__NORETURN void go_goexit(void);
 
-/* runtime.GoID-style id of the calling thread's goroutine: the main thread is 1. */
+/* runtime.GoID-style id of the calling thread's current goroutine: the main thread's own
+ * goroutine is 1. */
 GO_API int64_t go_goid(void);
+
+/* ------------------------------------------------------------------------------------
+ * Goroutines for coroutine libraries (docs/coroutines.md).  A go_g is a goroutine: its
+ * own chains of frames and panics, its own id.  A thread runs one at a time, its current
+ * goroutine, which is at first the thread's own.  A coroutine library (or its user) gives
+ * each coroutine a go_g and makes it current around each switch into the coroutine:
+ *     go_g *prev = go_g_switch(co->g);   swapcontext(&sched, &co->ctx);   go_g_switch(prev);
+ * ---------------------------------------------------------------------------------- */
+typedef struct go__g go_g;
+/* A new goroutine, current nowhere, with a new id (from the counter of go_goid). */
+GO_API go_g *go_g_new(void);
+/* Makes g the calling thread's current goroutine and returns the previous one (the
+ * thread's own goroutine, the first time).  No lock, no system call.  A fatal error if g
+ * is current on another thread or is another thread's own goroutine. */
+GO_API go_g *go_g_switch(go_g *g);
+/* Frees g (NULL: nothing).  A fatal error if g still has frames or panics, is current on
+ * a thread, or is a thread's own goroutine. */
+GO_API void go_g_free(go_g *g);
 
 /* ------------------------------------------------------------------------------------
  * Runtime errors: faults and bounds checks (docs/signals.md).
  * ---------------------------------------------------------------------------------- */
 
 /*
- * debug.SetPanicOnFault for the calling thread: when enabled, a synchronous fault of this
- * thread becomes a panic with a runtime error (go_is_runtime_error), which runs the
- * deferred calls on the thread's own stack and can be recovered like any other:
+ * debug.SetPanicOnFault for the current goroutine (each go_g has its own): when enabled, a
+ * synchronous fault of this thread becomes a panic with a runtime error
+ * (go_is_runtime_error), which runs the deferred calls on the stack that faulted and can
+ * be recovered like any other:
  *   SIGSEGV, SIGBUS  "runtime error: invalid memory address or nil pointer dereference"
  *   SIGFPE           "runtime error: integer divide by zero" (FPE_INTDIV; x86 also
  *                    reports INT_MIN / -1 so), "integer overflow" (FPE_INTOVF),

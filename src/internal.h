@@ -68,6 +68,9 @@ typedef struct go__g {
     go__chunk *pool;        /* free chunks */
     unsigned npool;
     uint32_t reg_index;     /* its place in the registry of goroutines (g.c) */
+    struct go__g *owner;    /* the g0 of the thread it is current on, or NULL */
+    struct go__g *home;     /* a thread's own goroutine: itself, which no other thread
+                             * may switch to; NULL for go_g_new's */
     struct {                /* the last signal panic's, while any panic is in progress:
                              * Go's report shows its [signal] line even once it was
                              * recovered, until no panic is left (Go's g.sig) */
