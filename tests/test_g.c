@@ -40,8 +40,43 @@ struct co {
     void *impl;      /* the switcher's context */
     void *stack;
     unsigned vg;     /* Valgrind's id of the stack */
+    void *fiber;     /* ThreadSanitizer's */
+    void *fake;      /* AddressSanitizer's fake stack while switched out */
     bool hook;       /* go_g_switch around resume (false: issue 11's misuse) */
 };
+
+/* The sanitizers must see each switch, as with any coroutine library: right around it,
+ * in the function that makes it. */
+#if defined(TEST_ASAN)
+void __sanitizer_start_switch_fiber(void **fake, const void *bottom, size_t size);
+void __sanitizer_finish_switch_fiber(void *fake, const void **bottom, size_t *size);
+static const void *sched_bottom;
+static size_t sched_size;
+#define SAN_INTO(c) __sanitizer_start_switch_fiber(&sched_fake, (c)->stack, STACK)
+#define SAN_BACK() __sanitizer_finish_switch_fiber(sched_fake, NULL, NULL)
+#define SAN_OUT(c, dying) __sanitizer_start_switch_fiber((dying) ? NULL : &(c)->fake, \
+                                                         sched_bottom, sched_size)
+#define SAN_IN(c) __sanitizer_finish_switch_fiber((c)->fake, &sched_bottom, &sched_size)
+static void *sched_fake;
+#elif defined(TEST_TSAN)
+void *__tsan_get_current_fiber(void);
+void *__tsan_create_fiber(unsigned flags);
+void __tsan_destroy_fiber(void *fiber);
+void __tsan_switch_to_fiber(void *fiber, unsigned flags);
+static void *sched_fiber;
+#define SAN_INTO(c)                                                                   \
+    (sched_fiber = __tsan_get_current_fiber(),                                        \
+     (c)->fiber = (c)->fiber ? (c)->fiber : __tsan_create_fiber(0),                  \
+     __tsan_switch_to_fiber((c)->fiber, 0))
+#define SAN_BACK() ((void)0)
+#define SAN_OUT(c, dying) ((void)(c), __tsan_switch_to_fiber(sched_fiber, 0))
+#define SAN_IN(c) ((void)(c))
+#else
+#define SAN_INTO(c) ((void)0)
+#define SAN_BACK() ((void)0)
+#define SAN_OUT(c, dying) ((void)(c))
+#define SAN_IN(c) ((void)(c))
+#endif
 
 /* The hook: the resumed coroutine's goroutine is current while it runs. */
 static void run(co *c) {
@@ -51,7 +86,9 @@ static void run(co *c) {
 }
 
 static co *running; /* the coroutine being resumed */
-static void yield(void) { running->sw->yield(running); }
+static void yield(void) {
+    running->sw->yield(running);
+}
 
 /* Round robin until every coroutine has ended. */
 static void schedule(co *cs, int n) {
@@ -75,11 +112,15 @@ static void *stack_new(co *c) {
     return c->stack;
 }
 static void stack_free(co *c) {
+#if defined(TEST_TSAN)
+    if (c->fiber) __tsan_destroy_fiber(c->fiber);
+#endif
     VALGRIND_STACK_DEREGISTER(c->vg);
     free(c->stack);
 }
 
 static void entry(co *c) {
+    SAN_IN(c);
     c->body(c);
     c->done = true;
 }
@@ -87,22 +128,34 @@ static void entry(co *c) {
 /* ---- swapcontext --------------------------------------------------------------------- */
 static ucontext_t uc_sched;
 
+/* Each switcher's last switch out of a coroutine follows SAN_OUT directly: ThreadSanitizer
+ * would take the return of a function in between for one of the fiber switched to. */
 static void uc_entry(unsigned hi, unsigned lo) {
-    entry((co *)(((uintptr_t)hi << 32) | lo));
+    co *c = (co *)(((uintptr_t)hi << 32) | lo);
+    entry(c);
+    SAN_OUT(c, true);
+    setcontext(&uc_sched);
 }
 static void uc_start(co *c, void (*body)(co *)) {
     ucontext_t *u = calloc(1, sizeof *u);
     getcontext(u);
     u->uc_stack.ss_sp = stack_new(c);
     u->uc_stack.ss_size = STACK;
-    u->uc_link = &uc_sched;
     uintptr_t p = (uintptr_t)c;
     makecontext(u, (void (*)(void))uc_entry, 2, (unsigned)(p >> 32), (unsigned)p);
     c->impl = u;
     c->body = body;
 }
-static void uc_resume(co *c) { swapcontext(&uc_sched, c->impl); }
-static void uc_yield(co *c) { swapcontext(c->impl, &uc_sched); }
+static void uc_resume(co *c) {
+    SAN_INTO(c);
+    swapcontext(&uc_sched, c->impl);
+    SAN_BACK();
+}
+static void uc_yield(co *c) {
+    SAN_OUT(c, false);
+    swapcontext(c->impl, &uc_sched);
+    SAN_IN(c);
+}
 static void uc_destroy(co *c) {
     free(c->impl);
     stack_free(c);
@@ -125,16 +178,22 @@ static fcontext_t fc_sched; /* where the running coroutine yields to */
 static void fc_entry(transfer_t t) {
     fc_sched = t.fctx;
     entry(t.data);
+    SAN_OUT((co *)t.data, true);
     jump_fcontext(fc_sched, NULL); /* never resumed again */
 }
 static void fc_start(co *c, void (*body)(co *)) {
     c->impl = make_fcontext((char *)stack_new(c) + STACK, STACK, fc_entry);
     c->body = body;
 }
-static void fc_resume(co *c) { c->impl = jump_fcontext(c->impl, c).fctx; }
+static void fc_resume(co *c) {
+    SAN_INTO(c);
+    c->impl = jump_fcontext(c->impl, c).fctx;
+    SAN_BACK();
+}
 static void fc_yield(co *c) {
-    (void)c;
+    SAN_OUT(c, false);
     fc_sched = jump_fcontext(fc_sched, NULL).fctx;
+    SAN_IN(c);
 }
 static void fc_destroy(co *c) { stack_free(c); }
 static const switcher sw_fcontext = {"fcontext", fc_start, fc_resume, fc_yield, fc_destroy};
@@ -144,15 +203,24 @@ static const switcher sw_fcontext = {"fcontext", fc_start, fc_resume, fc_yield, 
 #ifdef GODEFER_TEST_PCL
 #include <pcl.h>
 
-static void pcl_entry(void *c) { entry(c); } /* returning ends (and deletes) it */
+static void pcl_entry(void *c) {
+    entry(c);
+    SAN_OUT((co *)c, true);
+    co_exit(); /* ends (and deletes) it */
+}
 static void pcl_start(co *c, void (*body)(co *)) {
     c->body = body;
     c->impl = co_create(pcl_entry, c, stack_new(c), STACK);
 }
-static void pcl_resume(co *c) { co_call(c->impl); }
+static void pcl_resume(co *c) {
+    SAN_INTO(c);
+    co_call(c->impl);
+    SAN_BACK();
+}
 static void pcl_yield(co *c) {
-    (void)c;
+    SAN_OUT(c, false);
     co_resume();
+    SAN_IN(c);
 }
 static void pcl_destroy(co *c) { stack_free(c); }
 static const switcher sw_pcl = {"pcl", pcl_start, pcl_resume, pcl_yield, pcl_destroy};
