@@ -162,13 +162,23 @@ int64_t go_goid(void) { return go__getg()->goid; }
 
 /* ---- goroutines of coroutines (docs/coroutines.md) ---------------------------------- */
 
-go_g *go_g_new(void) {
+/* A new goroutine's state: a new id, in the registry, current nowhere. */
+void go__g_setup(go__g *g) {
     go__getg(); /* the process state, and the main goroutine's id 1 */
-    go__g *g = aligned_alloc(64, (sizeof(go__g) + 63) & ~(size_t)63);
-    if (!g) go__throw("out of memory allocating a goroutine");
     memset(g, 0, sizeof *g);
     g->goid = atomic_fetch_add(&next_goid, 1);
     reg_add(g);
+}
+
+void go__g_teardown(go__g *g) {
+    reg_remove(g);
+    go__free_pool(g);
+}
+
+go_g *go_g_new(void) {
+    go__g *g = aligned_alloc(64, (sizeof(go__g) + 63) & ~(size_t)63);
+    if (!g) go__throw("out of memory allocating a goroutine");
+    go__g_setup(g);
     return g;
 }
 
@@ -202,7 +212,7 @@ void go_g_free(go_g *g) {
     if (__atomic_load_n(&g->owner, __ATOMIC_RELAXED))
         go__throw("go_g_free: goroutine is current on a thread");
     if (g->head.frame || g->panic) go__throw("go_g_free: goroutine has frames or panics");
-    reg_remove(g);
-    go__free_pool(g);
+    if (g->coro) go__throw("go_g_free: a go_coro's goroutine (use go_coro_free)");
+    go__g_teardown(g);
     free(g);
 }

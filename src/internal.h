@@ -78,6 +78,7 @@ typedef struct go__g {
         uintptr_t addr, pc;
     } sig;
     bool exiting;           /* Goexit finished: frames left behind are gone */
+    bool coro;              /* the goroutine of a go_coro (coro.c), which embeds it */
     bool printing;          /* preprintpanics is calling Error/String methods */
     /* signals (signal.c) */
     volatile bool panic_on_fault; /* go_set_panic_on_fault; read by the signal handler */
@@ -112,6 +113,21 @@ static inline go__g *go__getg(void) {
     if (__builtin_expect(h == NULL, 0)) h = go__ginit();
     return (go__g *)h;
 }
+
+/* g.c: a goroutine's state besides the thread's own (go_g_new, go_coro_new) */
+GO__HIDDEN void go__g_setup(go__g *g);
+GO__HIDDEN void go__g_teardown(go__g *g);
+
+/* coro.c */
+GO__HIDDEN GO__NORETURN void go__coro_end(go__g *g); /* g->coro: fn returned or Goexit */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define GO__ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GO__ASAN 1
+#endif
+#endif
 
 /* frame.c */
 GO__HIDDEN const go__rec *go__pop_pooled(go__frame *f);
@@ -193,7 +209,17 @@ GO__HIDDEN void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code,
 GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr,
                                               uintptr_t pc);
 
+/* Coroutine stacks: the initial stack pointer of a coroutine whose stack ends at top,
+ * which enters go__coro_main(arg) on the first switch to it; the switch, which saves the
+ * callee-saved registers on the current stack, stores its pointer in *save and continues
+ * where sp was saved; and a call of fn(arg) on the stack that ends at top. */
+GO__HIDDEN void *go__arch_coro_stack(void *top, void *arg);
+GO__HIDDEN void go__coro_swap(void **save, void *sp);
+GO__HIDDEN void go__arch_call_on(void (*fn)(void *), void *arg, void *top);
+GO__HIDDEN GO__NORETURN void go__coro_main(void *coro);
+
 /* signal.c */
+GO__HIDDEN void go__install_handlers(void);
 GO__HIDDEN void go__sigstack_init(go__g *g);
 GO__HIDDEN void go__sigstack_free(go__g *g);
 extern GO__HIDDEN const go_type go__type_sigError;

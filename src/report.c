@@ -113,14 +113,29 @@ static int64_t current_goid(void) {
     return gettid() == getpid() ? 1 : 0;
 }
 
-static void go__print_goroutine_trace(go__out *o) {
+static void go__trace_run(void *o) {
     void *pcs[1024];
     int n = go__capture(pcs, 1024);
+    go__print_trace(pcs, n, go__out_emit, o);
+}
+
+/* Capturing and symbolizing take some 140 KiB of stack (libunwind, libdw).  Off the
+ * thread's own stack (on a coroutine's, which may be small) they run on the thread's
+ * alternate signal stack, unused unless a signal is being handled, and the process is
+ * dying; the unwinder walks back through the switch (go__arch_call_on's unwind entry). */
+static void go__print_goroutine_trace(go__out *o) {
     go__out_str(o, "\ngoroutine ");
     go__out_dec(o, current_goid());
     go__out_str(o, " [running]:\n");
     go__out_flush(o);
-    go__print_trace(pcs, n, go__out_emit, o);
+    const go__g *g = (const go__g *)go__curg, *own = g ? g->owner : NULL;
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    stack_t ss;
+    if (own && (sp < own->stack_lo || sp >= own->stack_hi) && sigaltstack(NULL, &ss) == 0 &&
+        !(ss.ss_flags & (SS_DISABLE | SS_ONSTACK)))
+        go__arch_call_on(go__trace_run, o, (char *)ss.ss_sp + ss.ss_size);
+    else
+        go__trace_run(o);
 }
 
 /* Go's throw: "fatal error: msg", the goroutine's trace if asked, status 2. */

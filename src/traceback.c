@@ -261,7 +261,9 @@ static bool is_api_name(const sym *s) {
         "go_is_runtime_error", "go_any_release", "go_fprint", "go_sprint", "go_goid",
         "go_set_panic_on_fault", "go_fault_info", "go_nil", "go_str", "go_int", "go_uint",
         "go_float", "go_bool", "go_make_int", "go_make_uint", "go_make_float",
-        "go_make_bool", "go_make_str", "go_make_ptr", "go_isnil", "go_identical"};
+        "go_make_bool", "go_make_str", "go_make_ptr", "go_isnil", "go_identical",
+        "go_g_new", "go_g_switch", "go_g_free", "go_coro_resume", "go_coro_yield",
+        "go_coro_free"};
     if (!s->name) return false;
     if (strncmp(s->name, "go__", 4) == 0) return true;
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)

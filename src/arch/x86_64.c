@@ -112,3 +112,82 @@ __asm__(".text\n"
         "    jmpq *8(%rdi)\n"
         ".cfi_endproc\n"
         ".size go__longjmp, .-go__longjmp\n");
+
+/* ---- coroutines (src/coro.c) ------------------------------------------------------------
+ * go__coro_swap pushes the callee-saved registers (rbp, rbx, r12-r15) on the current
+ * stack, stores its pointer in *save, loads sp and pops the same six from there, then
+ * returns into the code that saved them.  MXCSR and the x87 control word are not saved:
+ * godefer's coroutines share them, as threads' functions calling one another would.
+ * A new coroutine's stack holds six zeros but r12 = its argument, and go__coro_boot as the
+ * return address: rbp = 0 ends frame-pointer walks there, and the boot's unwind entry
+ * has no return address, which ends the unwinders' (traces stop at the entry). */
+__asm__(".text\n"
+        ".globl go__coro_swap\n"
+        ".hidden go__coro_swap\n"
+        ".type go__coro_swap,@function\n"
+        ".p2align 4\n"
+        "go__coro_swap:\n"
+        ".cfi_startproc\n"
+        "    pushq %rbp\n"
+        "    pushq %rbx\n"
+        "    pushq %r12\n"
+        "    pushq %r13\n"
+        "    pushq %r14\n"
+        "    pushq %r15\n"
+        "    movq %rsp, (%rdi)\n"
+        "    movq %rsi, %rsp\n"
+        "    popq %r15\n"
+        "    popq %r14\n"
+        "    popq %r13\n"
+        "    popq %r12\n"
+        "    popq %rbx\n"
+        "    popq %rbp\n"
+        "    ret\n"
+        ".cfi_endproc\n"
+        ".size go__coro_swap, .-go__coro_swap\n"
+        "\n"
+        ".type go__coro_boot,@function\n"
+        ".p2align 4\n"
+        "go__coro_boot:\n"
+        ".cfi_startproc\n"
+        ".cfi_undefined %rip\n"
+        "    movq %r12, %rdi\n"
+        "    call go__coro_main\n"
+        "    ud2\n"
+        ".cfi_endproc\n"
+        ".size go__coro_boot, .-go__coro_boot\n"
+        "\n"
+        ".globl go__arch_call_on\n"
+        ".hidden go__arch_call_on\n"
+        ".type go__arch_call_on,@function\n"
+        ".p2align 4\n"
+        "go__arch_call_on:\n"
+        ".cfi_startproc\n"
+        "    pushq %rbp\n"
+        ".cfi_adjust_cfa_offset 8\n"
+        ".cfi_rel_offset %rbp, 0\n"
+        "    movq %rsp, %rbp\n"
+        ".cfi_def_cfa_register %rbp\n"
+        "    andq $-16, %rdx\n"
+        "    movq %rdx, %rsp\n"
+        "    movq %rdi, %rax\n"
+        "    movq %rsi, %rdi\n"
+        "    call *%rax\n"
+        "    movq %rbp, %rsp\n"
+        "    popq %rbp\n"
+        ".cfi_def_cfa %rsp, 8\n"
+        "    ret\n"
+        ".cfi_endproc\n"
+        ".size go__arch_call_on, .-go__arch_call_on\n");
+
+extern void go__coro_boot(void) GO__HIDDEN;
+
+/* After the six pops and the return into go__coro_boot, sp is 16-byte aligned, so the
+ * boot's call enters go__coro_main as the ABI wants. */
+void *go__arch_coro_stack(void *top, void *arg) {
+    uintptr_t *sp = (uintptr_t *)(((uintptr_t)top & ~(uintptr_t)15) - 9 * sizeof(uintptr_t));
+    memset(sp, 0, 9 * sizeof(uintptr_t));
+    sp[3] = (uintptr_t)arg; /* r12 (popped fourth: r15, r14, r13, r12, rbx, rbp) */
+    sp[6] = (uintptr_t)go__coro_boot;
+    return sp;
+}
