@@ -397,4 +397,7 @@ static const harness_case children[] = {
     {0},
 };
 
-int main(int argc, char **argv) { return harness_main(argc, argv, cases, children); }
+int main(int argc, char **argv) {
+    faults_child_env();
+    return harness_main(argc, argv, cases, children);
+}
