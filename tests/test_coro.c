@@ -209,6 +209,43 @@ static void test_nested(void) {
     go_coro_free(c);
 }
 
+/* ---- a deferred call of a panic in progress yields; the panic goes on at the next
+ * resume, and is recovered there; the resumer's own panic meanwhile is its own -------- */
+static void yield_then_recover(struct who *w) {
+    tlog("%s.yield-in-panic", w->name);
+    go_coro_yield();
+    go_any r = go_recover();
+    tlog("%s.recovered=%s", w->name, go_isnil(r) ? "nil" : r.v.s);
+}
+static void panics_and_yields(struct who *w) {
+    go_frame {
+        go_defer(yield_then_recover, w);
+        go_panic(go_str("P"));
+    }
+    tlog("%s.after", w->name);
+}
+static void main_recover(void *u) {
+    (void)u;
+    go_any r = go_recover();
+    tlog("main.recovered=%s", go_isnil(r) ? "nil" : r.v.s);
+}
+static void main_panics(go_coro *c) {
+    go_frame {
+        go_defer(main_recover, NULL);
+        ASSERT(go_coro_resume(c)); /* c suspended inside its panic's deferred call */
+        go_panic(go_str("M"));
+    }
+}
+
+static void test_yield_in_panic(void) {
+    struct who w = {"Y"};
+    go_coro *c = go_coro_new(panics_and_yields, &w);
+    main_panics(c);
+    ASSERT(!go_coro_resume(c));
+    ASSERT_LOG("Y.yield-in-panic main.recovered=M Y.recovered=P Y.after");
+    go_coro_free(c);
+}
+
 /* ---- memory: 10,000 suspended coroutines with 64 KiB stacks --------------------------- */
 static long rss_kib(void) {
     FILE *f = fopen("/proc/self/statm", "r");
@@ -379,6 +416,7 @@ static const harness_case cases[] = {
     {"free_suspended", test_free_suspended},
     {"fault", test_fault},
     {"nested", test_nested},
+    {"yield_in_panic", test_yield_in_panic},
     {"memory", test_memory},
     {"panic_report", test_panic_report},
     {"misuse", test_misuse},
