@@ -32,6 +32,7 @@ struct go_coro {
     go__g g;         /* first: go__curg points here while it runs */
     void *sp;        /* its saved stack pointer while it is not running */
     void *back;      /* the resumer's while it runs */
+    go__g *resumer;  /* the goroutine that resumed it */
     go__rec entry;   /* fn(arg) */
     char *map;       /* the mapping: guard page, then the stack */
     size_t maplen;
@@ -50,10 +51,17 @@ struct go_coro {
 #endif
 };
 
-/* ---- switching: every switch goes through these two, each annotated right around it ---- */
+/* ---- switching: every switch goes through these two, each annotated right around it.
+ * Without sanitizers nothing follows the swap, which becomes a jump: the resumer's
+ * go_coro_resume returns, and the coroutine's go_coro_yield, straight from the other
+ * side's swap (no return mispredicted through a stack switched under it).  What must
+ * follow a switch happens before it, on the side that leaves. */
+#if defined(GO__ASAN) || defined(GO__TSAN)
+#define GO__CORO_AFTER 1
+#endif
 
-/* From the resumer into c. */
-static void switch_in(go_coro *c) {
+/* From the resumer into c; returns what c's switch back passes: whether c is suspended. */
+static inline bool switch_in(go_coro *c) {
 #ifdef GO__ASAN
     __sanitizer_start_switch_fiber(&c->back_fake, (void *)c->g.stack_lo,
                                    c->g.stack_hi - c->g.stack_lo);
@@ -62,14 +70,19 @@ static void switch_in(go_coro *c) {
     c->back_fiber = __tsan_get_current_fiber();
     __tsan_switch_to_fiber(c->fiber, 0);
 #endif
-    go__coro_swap(&c->back, c->sp);
+#ifdef GO__CORO_AFTER
+    bool more = go__coro_swap(&c->back, c->sp, 0);
 #ifdef GO__ASAN
     __sanitizer_finish_switch_fiber(c->back_fake, NULL, NULL);
+#endif
+    return more;
+#else
+    return go__coro_swap(&c->back, c->sp, 0);
 #endif
 }
 
 /* The coroutine has just been switched to (first entry, or resumed after a yield). */
-static void arrived(go_coro *c) {
+static inline void arrived(go_coro *c) {
 #ifdef GO__ASAN
     __sanitizer_finish_switch_fiber(c->fake, &c->back_bottom, &c->back_size);
 #else
@@ -77,24 +90,31 @@ static void arrived(go_coro *c) {
 #endif
 }
 
-/* From c back to its resumer; returns when resumed, unless c is done. */
-static void switch_out(go_coro *c) {
+/* From c back to its resumer, whose goroutine is current again, telling it whether c is
+ * suspended (not done); returns when c is resumed. */
+static inline void switch_out(go_coro *c) {
+    bool more = c->state != CORO_DONE;
+    go__make_current(&c->g, c->resumer);
 #ifdef GO__ASAN
-    __sanitizer_start_switch_fiber(c->state == CORO_DONE ? NULL : &c->fake, c->back_bottom,
-                                   c->back_size);
+    __sanitizer_start_switch_fiber(more ? &c->fake : NULL, c->back_bottom, c->back_size);
 #endif
 #ifdef GO__TSAN
     __tsan_switch_to_fiber(c->back_fiber, 0);
 #endif
-    go__coro_swap(&c->sp, c->back);
+    go__coro_swap(&c->sp, c->back, more);
+#ifdef GO__CORO_AFTER
     arrived(c);
+#endif
 }
 
 /* ---- life ---------------------------------------------------------------------------- */
 
+/* The first switch to c: runs fn(arg), or, when go_coro_free switches to a suspended c
+ * (on a frame made below its stack pointer), ends it as Goexit does. */
 void go__coro_main(void *arg) {
     go_coro *c = arg;
     arrived(c);
+    if (c->freeing) go_goexit();
     go__invoke(&c->entry);
     go__coro_end(&c->g);
 }
@@ -150,11 +170,10 @@ bool go_coro_resume(go_coro *c) {
     if (!c) go__throw("go_coro_resume: nil coroutine");
     if (c->state == CORO_DONE) go__throw("go_coro_resume: coroutine has ended");
     if (c->state == CORO_RUNNING) go__throw("go_coro_resume: coroutine is running");
-    go_g *resumer = go_g_switch(&c->g);
+    c->resumer = go__getg();
+    go__make_current(c->resumer, &c->g); /* c is current nowhere: not running */
     c->state = CORO_RUNNING;
-    switch_in(c);
-    go_g_switch(resumer);
-    return c->state != CORO_DONE;
+    return switch_in(c);
 }
 
 void go_coro_yield(void) {
@@ -164,14 +183,14 @@ void go_coro_yield(void) {
     if (c->freeing) go__throw("go_coro_yield: in a deferred call run by go_coro_free");
     c->state = CORO_SUSPENDED;
     switch_out(c);
-    if (c->freeing) go_goexit(); /* go_coro_free: its deferred calls run, then it ends */
 }
 
 void go_coro_free(go_coro *c) {
     if (!c) return;
     if (c->state == CORO_RUNNING) go__throw("go_coro_free: coroutine is running");
-    if (c->state == CORO_SUSPENDED) {
+    if (c->state == CORO_SUSPENDED) { /* its deferred calls run, then it ends */
         c->freeing = true;
+        c->sp = go__arch_coro_stack(c->sp, c);
         go_coro_resume(c);
     }
 #ifdef GO__TSAN

@@ -111,16 +111,6 @@ static void exit_wait(void) {
 
 /* ---- goroutines -------------------------------------------------------------------- */
 
-/* Who may read g->owner: another thread's go_g_free and exit wait (relaxed atomics
- * under ThreadSanitizer, plain stores otherwise, as go__set_panicking). */
-static inline void owner_set(go__g *g, go__g *owner) {
-#if defined(GO__TSAN)
-    __atomic_store_n(&g->owner, owner, __ATOMIC_RELAXED);
-#else
-    g->owner = owner;
-#endif
-}
-
 /* Thread exit: a goroutine that still has frames was left without running them.  A
  * go_g_new goroutine current at that moment is current nowhere from now on. */
 static void thread_exit(void *arg) {
@@ -128,7 +118,7 @@ static void thread_exit(void *arg) {
     if (g->head.frame && !g->exiting)
         go__throw("thread exited inside a go_frame (pthread_exit or longjmp out of a "
                   "frame skips its deferred calls; use go_goexit)");
-    if (go__curg && go__curg != &g->head) owner_set((go__g *)go__curg, NULL);
+    if (go__curg && go__curg != &g->head) go__owner_set((go__g *)go__curg, NULL);
     reg_remove(g);
     go__free_pool(g);
     go__sigstack_free(g);
@@ -198,11 +188,9 @@ static __attribute__((noinline, cold)) go_g *switch_slow(go_g *g) {
 go_g *go_g_switch(go_g *g) {
     go__g *old = (go__g *)go__curg;
     if (__builtin_expect(!old || !g, 0)) return switch_slow(g);
-    go__g *self = old->owner;
-    if (__builtin_expect(g->owner || (g->home && g->home != self), 0)) return switch_slow(g);
-    owner_set(old, NULL);
-    owner_set(g, self);
-    go__curg = &g->head;
+    if (__builtin_expect(g->owner || (g->home && g->home != old->owner), 0))
+        return switch_slow(g);
+    go__make_current(old, g);
     return old;
 }
 

@@ -107,6 +107,25 @@ static inline void go__set_panicking(go__g *g, bool on) {
 #endif
 }
 
+/* Who may read g->owner: another thread's go_g_free and exit wait (relaxed atomics
+ * under ThreadSanitizer, plain stores otherwise, as go__set_panicking). */
+static inline void go__owner_set(go__g *g, go__g *owner) {
+#if defined(GO__TSAN)
+    __atomic_store_n(&g->owner, owner, __ATOMIC_RELAXED);
+#else
+    g->owner = owner;
+#endif
+}
+
+/* Makes g current on the calling thread instead of old, its current goroutine (whose
+ * owner is the thread's own goroutine).  The callers check that g may run here. */
+static inline void go__make_current(go__g *old, go__g *g) {
+    go__g *self = old->owner;
+    go__owner_set(old, NULL);
+    go__owner_set(g, self);
+    go__curg = &g->head;
+}
+
 /* The calling thread's goroutine, created on first use. */
 static inline go__g *go__getg(void) {
     struct go__ghead *h = go__curg;
@@ -209,12 +228,13 @@ GO__HIDDEN void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code,
 GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr,
                                               uintptr_t pc);
 
-/* Coroutine stacks: the initial stack pointer of a coroutine whose stack ends at top,
- * which enters go__coro_main(arg) on the first switch to it; the switch, which saves the
- * callee-saved registers on the current stack, stores its pointer in *save and continues
- * where sp was saved; and a call of fn(arg) on the stack that ends at top. */
+/* Coroutine stacks: the initial stack pointer of a coroutine whose stack ends at top
+ * (or of a frame made below a suspended one's), which enters go__coro_main(arg) on the
+ * first switch to it; the switch, which saves the callee-saved registers on the current
+ * stack, stores its pointer in *save and continues where sp was saved, the swap called
+ * there returning pass; and a call of fn(arg) on the stack that ends at top. */
 GO__HIDDEN void *go__arch_coro_stack(void *top, void *arg);
-GO__HIDDEN void go__coro_swap(void **save, void *sp);
+GO__HIDDEN bool go__coro_swap(void **save, void *sp, bool pass);
 GO__HIDDEN void go__arch_call_on(void (*fn)(void *), void *arg, void *top);
 GO__HIDDEN GO__NORETURN void go__coro_main(void *coro);
 

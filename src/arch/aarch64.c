@@ -75,7 +75,7 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
 /* ---- coroutines (src/coro.c) ------------------------------------------------------------
  * go__coro_swap stores the callee-saved registers (x19-x28, x29, x30, d8-d15: 160 bytes)
  * below the current sp, stores sp in *save, loads sp and reloads the same from there,
- * then returns to the x30 it loaded.  FPCR is not saved: coroutines share it, as threads'
+ * then returns to the x30 it loaded, with its third argument as the result there.  FPCR is not saved: coroutines share it, as threads'
  * functions calling one another would.  A new coroutine's block is zeros but x19 = its
  * argument and x30 = go__coro_boot: x29 = 0 ends frame-pointer walks, and the boot's
  * unwind entry has no return address, which ends the unwinders' (traces stop there). */
@@ -97,8 +97,8 @@ __asm__(".text\n"
         "    stp d10, d11, [sp, #112]\n"
         "    stp d12, d13, [sp, #128]\n"
         "    stp d14, d15, [sp, #144]\n"
-        "    mov x2, sp\n"
-        "    str x2, [x0]\n"
+        "    mov x3, sp\n"
+        "    str x3, [x0]\n"
         "    mov sp, x1\n"
         "    ldp x19, x20, [sp, #0]\n"
         "    ldp x21, x22, [sp, #16]\n"
@@ -111,6 +111,7 @@ __asm__(".text\n"
         "    ldp d12, d13, [sp, #128]\n"
         "    ldp d14, d15, [sp, #144]\n"
         "    add sp, sp, #160\n"
+        "    and w0, w2, #0xff\n"
         "    ret\n"
         ".cfi_endproc\n"
         ".size go__coro_swap, .-go__coro_swap\n"

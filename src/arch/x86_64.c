@@ -116,7 +116,9 @@ __asm__(".text\n"
 /* ---- coroutines (src/coro.c) ------------------------------------------------------------
  * go__coro_swap pushes the callee-saved registers (rbp, rbx, r12-r15) on the current
  * stack, stores its pointer in *save, loads sp and pops the same six from there, then
- * returns into the code that saved them.  MXCSR and the x87 control word are not saved:
+ * returns into the code that saved them, with its third argument as the result there.
+ * It returns by a jump, not ret: the return stack predictor holds the other stack's
+ * returns (Boost.Context does the same).  MXCSR and the x87 control word are not saved:
  * godefer's coroutines share them, as threads' functions calling one another would.
  * A new coroutine's stack holds six zeros but r12 = its argument, and go__coro_boot as the
  * return address: rbp = 0 ends frame-pointer walks there, and the boot's unwind entry
@@ -142,7 +144,9 @@ __asm__(".text\n"
         "    popq %r12\n"
         "    popq %rbx\n"
         "    popq %rbp\n"
-        "    ret\n"
+        "    movzbl %dl, %eax\n"
+        "    popq %rdx\n"
+        "    jmpq *%rdx\n"
         ".cfi_endproc\n"
         ".size go__coro_swap, .-go__coro_swap\n"
         "\n"
