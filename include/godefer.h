@@ -21,7 +21,7 @@
  *   }
  *
  * Model (Go's runtime, docs/design.md): every thread is a goroutine with a chain of
- * frames and a chain of panics.  go_frame links a frame record (on the C stack) at the
+ * frames and a chain of panics, and so is every coroutine (go_coro, go_g).  go_frame links a frame record (on the C stack) at the
  * head of the chain; go_defer stores a record in it; leaving the block by any path runs
  * the records last-in first-out.  go_panic runs the pending deferred calls on top of the
  * panicking stack; a deferred call that calls go_recover() stops the panic, and the frame
