@@ -127,11 +127,7 @@ void go__coro_end(go__g *g) {
     __builtin_unreachable();
 }
 
-static size_t page_size(void) {
-    static size_t ps;
-    if (!ps) ps = (size_t)sysconf(_SC_PAGESIZE);
-    return ps;
-}
+static size_t page_size(void) { return (size_t)sysconf(_SC_PAGESIZE); }
 
 go_coro *go__coro_new(void (*call)(const go__rec *), void (*fn)(void), void *arg,
                       size_t stack_bytes) {
