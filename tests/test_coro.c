@@ -4,6 +4,7 @@
 #include <godefer.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "faults.h"
 #include "harness.h"
@@ -369,6 +370,34 @@ static void child_overflow(void) {
     go_coro_resume(c);
 }
 
+/* exit() waits for a panic in flight only in goroutines current on other threads: a
+ * coroutine suspended inside its panic's deferred call cannot go on meanwhile. */
+static void panics_yielding(int *u) {
+    go_frame {
+        go_defer(yields, u);
+        go_panic(go_str("in flight"));
+    }
+}
+static void child_exit_suspended_panic(void) {
+    go_coro *c = go_coro_new(panics_yielding, (int *)NULL);
+    go_coro_resume(c);
+    exit(0);
+}
+
+static void test_exit_suspended_panic(void) {
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    child_result *r = run_child("exit_suspended_panic");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ASSERT_INT(r->status, 0);
+    double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+#ifdef TEST_TSAN
+    (void)s; /* TSan itself sleeps 1 s at exit (atexit_sleep_ms) */
+#else
+    if (!RUNNING_ON_VALGRIND) ASSERT(s < 0.8); /* the wait for a running one is 1 s */
+#endif
+}
+
 static void test_panic_report(void) {
     const char *kids[] = {"panic", "panic_small"};
     for (int k = 0; k < 2; k++) {
@@ -419,6 +448,7 @@ static const harness_case cases[] = {
     {"yield_in_panic", test_yield_in_panic},
     {"memory", test_memory},
     {"panic_report", test_panic_report},
+    {"exit_suspended_panic", test_exit_suspended_panic},
     {"misuse", test_misuse},
     {"overflow", test_overflow},
     {0},
@@ -432,6 +462,7 @@ static const harness_case children[] = {
     {"free_running", child_free_running},
     {"yield_in_free", child_yield_in_free},
     {"overflow", child_overflow},
+    {"exit_suspended_panic", child_exit_suspended_panic},
     {0},
 };
 
