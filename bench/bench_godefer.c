@@ -117,6 +117,18 @@ static NOINLINE void run_fault_recover(long n) {
     go_set_panic_on_fault(was);
 }
 
+/* go_g_switch: a coroutine library's hook, one switch per unit (to g and back is 2). */
+static NOINLINE void run_g_switch(long n) {
+    go_g *g = go_g_new(), *own = go_g_switch(g);
+    go_g_switch(own);
+    for (long i = 0; i < n; i++) {
+        go_g_switch(g);
+        go_g_switch(own);
+    }
+    BENCH_CHECK(go_goid() == 1 && go_g_switch(own) == own);
+    go_g_free(g);
+}
+
 BENCH_RUNNER(nodefer, 1, op_nodefer())
 BENCH_RUNNER(frame0, 0, op_frame0())
 BENCH_RUNNER(defer1, 1, op_defer1())
@@ -209,6 +221,7 @@ static const bench_case cases[] = {
     DEPTHS(PANIC_CASES)
     {NULL, "fault_recover", run_fault_recover, 1, 0},
     {NULL, "go_join", run_go_join, 1, 0},
+    {NULL, "g_switch", run_g_switch, 2, 0},
     {NULL, "mt_panic_d1_1t", run_panic_d1, 1, 1},
     {NULL, "mt_panic_d1_2t", run_panic_d1, 1, 2},
     {0},

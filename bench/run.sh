@@ -27,7 +27,7 @@ mkdir -p "$OUT" "$PEERS"
 note() { echo "run.sh: $*" >&2; }
 
 # ---- build the peers -----------------------------------------------------------------
-progs="$B/bench/bench_godefer $B/bench/bench_floor"
+progs="$B/bench/bench_godefer $B/bench/bench_floor $B/bench/bench_coro"
 for p in $progs; do [ -x "$p" ] || { note "missing $p (build $B first)"; exit 1; }; done
 if command -v g++ >/dev/null 2>&1; then
     g++ -O2 -std=gnu++17 -o "$PEERS/bench_cxx" "$SRC/bench_cxx.cpp" -lpthread
@@ -170,6 +170,18 @@ END {
 s1=$(awk -F'\t' '$1 == "mt_panic_d1_1t" && $2 == "godefer" { print $3 }' "$OUT/results.tsv")
 s2=$(awk -F'\t' '$1 == "mt_panic_d1_2t" && $2 == "godefer" { print $3 }' "$OUT/results.tsv")
 [ -n "$s1" ] && [ -n "$s2" ] && awk -v a="$s1" -v b="$s2" 'BEGIN { printf "two threads: godefer throughput x%.2f of one thread\n", a / b }' | tee -a "$OUT/table.txt"
+# coroutines: go_coro's resume + yield round trip against Boost.Context and swapcontext
+awk -F'\t' '$1 == "coro_switch" { v[$2] = $3 } $1 == "g_switch" && $2 == "godefer" { gs = $3 }
+$1 == "mem_coro" { mem = $3 }
+END {
+  if (!("godefer" in v)) exit
+  printf "coroutines: go_coro round trip %.2f ns", v["godefer"]
+  if ("fcontext" in v) printf "; jump_fcontext %.2f ns (%+.2f ns)", v["fcontext"], v["godefer"] - v["fcontext"]
+  if ("swapcontext" in v) printf "; swapcontext %.2f ns (x%.3f)", v["swapcontext"], v["godefer"] / v["swapcontext"]
+  if (gs != "") printf "; go_g_switch %.2f ns", gs
+  if (mem != "") printf "; %s bytes per coroutine besides its stack", mem
+  printf "\n"
+}' "$OUT/results.tsv" | tee -a "$OUT/table.txt"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc) cpus, $(uname -r); $(cc --version | head -n1)" | tee -a "$OUT/table.txt"
 
 # ---- the chart: cost against depth ---------------------------------------------------

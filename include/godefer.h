@@ -21,7 +21,7 @@
  *   }
  *
  * Model (Go's runtime, docs/design.md): every thread is a goroutine with a chain of
- * frames and a chain of panics.  go_frame links a frame record (on the C stack) at the
+ * frames and a chain of panics, and so is every coroutine (go_coro, go_g).  go_frame links a frame record (on the C stack) at the
  * head of the chain; go_defer stores a record in it; leaving the block by any path runs
  * the records last-in first-out.  go_panic runs the pending deferred calls on top of the
  * panicking stack; a deferred call that calls go_recover() stops the panic, and the frame
@@ -282,7 +282,8 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
  * "fatal error: no goroutines (main called runtime.Goexit) - deadlock!" with status 2. */
 GO_API GO__NORETURN void go_goexit(void);
 
-/* runtime.GoID-style id of the calling thread's goroutine: the main thread is 1. */
+/* runtime.GoID-style id of the calling thread's current goroutine: the main thread's own
+ * goroutine is 1. */
 GO_API int64_t go_goid(void);
 
 /* ------------------------------------------------------------------------------------
@@ -337,13 +338,32 @@ GO_API int64_t go__go(void (*fn)(void), void *arg);
 GO_API int64_t go__group_go(go_group *group, void (*fn)(void), void *arg);
 
 /* ------------------------------------------------------------------------------------
+ * Goroutines for coroutine libraries (docs/coroutines.md).  A go_g is a goroutine: its
+ * own chains of frames and panics, its own id.  A thread runs one at a time, its current
+ * goroutine, which is at first the thread's own.  A coroutine library (or its user) gives
+ * each coroutine a go_g and makes it current around each switch into the coroutine:
+ *     go_g *prev = go_g_switch(co->g);   swapcontext(&sched, &co->ctx);   go_g_switch(prev);
+ * ---------------------------------------------------------------------------------- */
+typedef struct go__g go_g;
+/* A new goroutine, current nowhere, with a new id (from the counter of go_goid). */
+GO_API go_g *go_g_new(void);
+/* Makes g the calling thread's current goroutine and returns the previous one (the
+ * thread's own goroutine, the first time).  No lock, no system call.  A fatal error if g
+ * is current on another thread or is another thread's own goroutine. */
+GO_API go_g *go_g_switch(go_g *g);
+/* Frees g (NULL: nothing).  A fatal error if g still has frames or panics, is current on
+ * a thread, or is a thread's own goroutine. */
+GO_API void go_g_free(go_g *g);
+
+/* ------------------------------------------------------------------------------------
  * Runtime errors: faults and bounds checks (docs/signals.md).
  * ---------------------------------------------------------------------------------- */
 
 /*
- * debug.SetPanicOnFault for the calling thread: when enabled, a synchronous fault of this
- * thread becomes a panic with a runtime error (go_is_runtime_error), which runs the
- * deferred calls on the thread's own stack and can be recovered like any other:
+ * debug.SetPanicOnFault for the current goroutine (each go_g has its own): when enabled, a
+ * synchronous fault of this thread becomes a panic with a runtime error
+ * (go_is_runtime_error), which runs the deferred calls on the stack that faulted and can
+ * be recovered like any other:
  *   SIGSEGV, SIGBUS  "runtime error: invalid memory address or nil pointer dereference"
  *   SIGFPE           "runtime error: integer divide by zero" (FPE_INTDIV; x86 also
  *                    reports INT_MIN / -1 so), "integer overflow" (FPE_INTOVF),
@@ -762,34 +782,32 @@ GO__INLINE void go__land_clobbered(go__frame *f) {
     (void)sizeof(go__fv_(a_), 0); /* fn must accept the argument: an error, not a    \
                                    * warning, whatever the warning flags (but -w) */  \
     _Pragma("GCC diagnostic pop")
-#if defined(__clang__) || !defined(__OPTIMIZE__) || defined(GODEFER_NO_THUNKS)
-#define go__defer_typed(F_, a_)                                                       \
-    __extension__({                                                                   \
-        go__check_arg_(a_);                                                           \
-        void (*go__fn_)(void) = (void (*)(void))go__fv_;                              \
-        go__rec *go__r_ = go__push((F_), go__fn_ ? NULL : go__panic_nilfunc, go__fn_,  \
-                                   (void *)(a_));                                     \
-        GO__PUBLISH_((F_), go__r_);                                                   \
-    })
-#else
 /* GCC: a nested function per site calls fn with its own type; it uses nothing of the
  * enclosing function, so it needs no trampoline and no executable stack (were one ever
- * needed, -Wtrampolines is an error here). */
+ * needed, -Wtrampolines is an error here).  GO__THUNK_DEF_(a_) defines it (fn is go__fv_),
+ * GO__THUNK_ is a record's call for it: NULL on the cast path. */
+#if defined(__clang__) || !defined(__OPTIMIZE__) || defined(GODEFER_NO_THUNKS)
+#define GO__THUNK_DEF_(a_)
+#define GO__THUNK_ NULL
+#else
+#define GO__THUNK_DEF_(a_)                                                            \
+    _Pragma("GCC diagnostic push")                                                    \
+    _Pragma("GCC diagnostic error \"-Wtrampolines\"")                                 \
+    void go__thunk_(const go__rec *go__tr_) {                                         \
+        ((__typeof__(go__fv_))go__tr_->fn)((__typeof__(a_))go__tr_->arg);             \
+    }                                                                                 \
+    _Pragma("GCC diagnostic pop")
+#define GO__THUNK_ go__thunk_
+#endif
 #define go__defer_typed(F_, a_)                                                       \
     __extension__({                                                                   \
         go__check_arg_(a_);                                                           \
-        _Pragma("GCC diagnostic push")                                                \
-        _Pragma("GCC diagnostic error \"-Wtrampolines\"")                             \
-        void go__thunk_(const go__rec *go__tr_) {                                     \
-            ((__typeof__(go__fv_))go__tr_->fn)((__typeof__(a_))go__tr_->arg);         \
-        }                                                                             \
-        _Pragma("GCC diagnostic pop")                                                 \
+        GO__THUNK_DEF_(a_)                                                            \
         void (*go__fn_)(void) = (void (*)(void))go__fv_;                              \
-        go__rec *go__r_ = go__push((F_), go__fn_ ? go__thunk_ : go__panic_nilfunc,     \
+        go__rec *go__r_ = go__push((F_), go__fn_ ? GO__THUNK_ : go__panic_nilfunc,     \
                                    go__fn_, (void *)(a_));                            \
         GO__PUBLISH_((F_), go__r_);                                                   \
     })
-#endif
 
 /*
  * go_defer(fn, arg): defer the call fn(arg).  fn and arg are evaluated now, in that order
@@ -823,5 +841,42 @@ GO__INLINE void go__land_clobbered(go__frame *f) {
         __asm__("" : "+r"(go__vp_) : "m"(*go__vp_)); /* the copy, before the record */ \
         go__defer_typed(&go__f_, go__vp_);                                            \
     })
+
+/* ------------------------------------------------------------------------------------
+ * Coroutines (docs/coroutines.md): each runs fn(arg) on a stack of its own, as a
+ * goroutine of its own; switching saves only the callee-saved registers (no system call).
+ * ---------------------------------------------------------------------------------- */
+typedef struct go_coro go_coro;
+
+/* go_coro_new(fn, arg): a suspended coroutine that will run fn(arg), fn and arg checked
+ * and evaluated as go_defer's (fn takes a T *, arg is a T *); a NULL fn is Go's fatal
+ * error "go of nil func value".  Its stack is GO_CORO_STACK bytes (go_coro_new_sized:
+ * stack_bytes, rounded up to pages), mmap'd below a guard page: only touched pages are
+ * committed.  Not async-signal-safe. */
+#define GO_CORO_STACK (256 * 1024)
+#define go_coro_new(fn_, arg_) go_coro_new_sized(fn_, arg_, GO_CORO_STACK)
+#define go_coro_new_sized(fn_, arg_, stack_bytes_)                                    \
+    __extension__({                                                                   \
+        __typeof__(&*(fn_)) go__fv_ = (fn_);                                          \
+        go__argtype(arg_) go__a_ = (arg_);                                            \
+        go__check_arg_(go__a_);                                                       \
+        GO__THUNK_DEF_(go__a_)                                                        \
+        go__coro_new(GO__THUNK_, (void (*)(void))go__fv_, (void *)go__a_,             \
+                     (stack_bytes_));                                                 \
+    })
+GO_API go_coro *go__coro_new(void (*call)(const go__rec *), void (*fn)(void), void *arg,
+                             size_t stack_bytes);
+
+/* Runs c on the calling thread until it calls go_coro_yield (returns true) or ends:
+ * fn returned, or it called go_goexit (false).  A fatal error if c has ended, or is
+ * running (on this thread or another). */
+GO_API bool go_coro_resume(go_coro *c);
+/* Inside a coroutine: back to the go_coro_resume that runs it, inside any number of
+ * frames; the next resume continues here.  A fatal error outside a coroutine. */
+GO_API void go_coro_yield(void);
+/* Frees c (NULL: nothing).  A suspended c first runs its pending deferred calls on its
+ * own stack, as go_goexit runs them (one of them yielding is a fatal error).  A fatal
+ * error if c is running. */
+GO_API void go_coro_free(go_coro *c);
 
 #endif /* GODEFER_H */

@@ -51,29 +51,36 @@ static void reg_remove(go__g *g) {
 /* fork: the child has only the forking thread, and the lock as fork found it. */
 static void reg_fork_prepare(void) { pthread_mutex_lock(&reg_lock); }
 static void reg_fork_parent(void) { pthread_mutex_unlock(&reg_lock); }
+/* The child keeps its own thread's goroutine and every go_g_new goroutine; those current
+ * on threads that the child does not have are current nowhere now. */
 static void reg_fork_child(void) {
-    nreg = 0;
-    if (go__curg) {
-        go__g *g = (go__g *)go__curg;
-        g->reg_index = 0;
-        reg[nreg++] = g;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < nreg; i++) {
+        go__g *g = reg[i];
+        if (g->home && g != &g0) continue;
+        if (g->owner && g->owner != &g0) g->owner = NULL;
+        g->reg_index = n;
+        reg[n++] = g;
     }
+    nreg = n;
     pthread_mutex_unlock(&reg_lock);
 }
 
-/* Is a panic of another thread running deferred calls (or being reported)? */
+/* Is a panic of another thread running deferred calls (or being reported)?  Only
+ * goroutines current on some thread count: a switched-out one cannot go on meanwhile. */
 static bool others_panicking(const go__g *self) {
     bool any = false;
     pthread_mutex_lock(&reg_lock);
     for (uint32_t i = 0; i < nreg && !any; i++)
-        any = reg[i] != self && __atomic_load_n(&reg[i]->panicking, __ATOMIC_RELAXED);
+        any = reg[i] != self && __atomic_load_n(&reg[i]->owner, __ATOMIC_RELAXED) &&
+              __atomic_load_n(&reg[i]->panicking, __ATOMIC_RELAXED);
     pthread_mutex_unlock(&reg_lock);
     return any;
 }
 
 /* For a fatal report (GOTRACEBACK=all), which may interrupt anything: the lock may be
  * held a moment by a thread starting or ending, or for good by the reporting thread. */
-int go__other_goids(int64_t *ids, int max) {
+int go__other_goids(int64_t *ids, bool *running, int max) {
     for (int i = 0; pthread_mutex_trylock(&reg_lock) != 0; i++) {
         if (i == 100) return -1;
         nanosleep(&(struct timespec){0, 1000000}, NULL);
@@ -82,7 +89,10 @@ int go__other_goids(int64_t *ids, int max) {
     int n = 0;
     for (uint32_t i = 0; i < nreg; i++) {
         if (reg[i] == self) continue;
-        if (n < max) ids[n] = reg[i]->goid;
+        if (n < max) {
+            ids[n] = reg[i]->goid;
+            running[n] = __atomic_load_n(&reg[i]->owner, __ATOMIC_RELAXED) != NULL;
+        }
         n++;
     }
     pthread_mutex_unlock(&reg_lock);
@@ -122,12 +132,14 @@ static void exit_wait(void) {
 
 /* ---- goroutines -------------------------------------------------------------------- */
 
-/* Thread exit: a goroutine that still has frames was left without running them. */
+/* Thread exit: a goroutine that still has frames was left without running them.  A
+ * go_g_new goroutine current at that moment is current nowhere from now on. */
 static void thread_exit(void *arg) {
     go__g *g = arg;
     if (g->head.frame && !g->exiting)
         go__throw("thread exited inside a go_frame (pthread_exit or longjmp out of a "
                   "frame skips its deferred calls; use go_goexit)");
+    if (go__curg && go__curg != &g->head) go__owner_set((go__g *)go__curg, NULL);
     reg_remove(g);
     go__free_pool(g);
     go__sigstack_free(g);
@@ -153,6 +165,7 @@ go__g *go__ginit_goid(int64_t goid) {
     pthread_once(&process_once, process_init);
     memset(g, 0, sizeof *g);
     g->goid = goid;
+    g->owner = g->home = g;
     go__sigstack_init(g);
     reg_add(g);
     pthread_setspecific(exit_key, g);
@@ -166,3 +179,58 @@ struct go__ghead *go__ginit(void) {
 }
 
 int64_t go_goid(void) { return go__getg()->goid; }
+
+/* ---- goroutines of coroutines (docs/coroutines.md) ---------------------------------- */
+
+/* A new goroutine's state: a new id, in the registry, current nowhere. */
+void go__g_setup(go__g *g) {
+    go__getg(); /* the process state, and the main goroutine's id 1 */
+    memset(g, 0, sizeof *g);
+    g->goid = atomic_fetch_add(&next_goid, 1);
+    reg_add(g);
+}
+
+void go__g_teardown(go__g *g) {
+    reg_remove(g);
+    go__free_pool(g);
+}
+
+go_g *go_g_new(void) {
+    go__g *g = aligned_alloc(64, (sizeof(go__g) + 63) & ~(size_t)63);
+    if (!g) go__throw("out of memory allocating a goroutine");
+    go__g_setup(g);
+    return g;
+}
+
+/* The first use in a thread, a switch to the current goroutine, and misuse. */
+static __attribute__((noinline, cold)) go_g *switch_slow(go_g *g) {
+    go__g *old = go__getg();
+    if (!g) go__throw("go_g_switch: nil goroutine");
+    if (g == old) return old;
+    if (g->home && g->home != &g0) go__throw("go_g_switch: another thread's own goroutine");
+    if (g->owner) go__throw("go_g_switch: goroutine is current on another thread");
+    return go_g_switch(g);
+}
+
+/* owner says where a goroutine is current (the current one's owner is this thread's own
+ * goroutine); home keeps a thread's own goroutine to its thread while it is switched
+ * out.  A few loads and stores of two lines and the TLS pointer: no lock. */
+go_g *go_g_switch(go_g *g) {
+    go__g *old = (go__g *)go__curg;
+    if (__builtin_expect(!old || !g, 0)) return switch_slow(g);
+    if (__builtin_expect(g->owner || (g->home && g->home != old->owner), 0))
+        return switch_slow(g);
+    go__make_current(old, g);
+    return old;
+}
+
+void go_g_free(go_g *g) {
+    if (!g) return;
+    if (g->home) go__throw("go_g_free: a thread's own goroutine");
+    if (__atomic_load_n(&g->owner, __ATOMIC_RELAXED))
+        go__throw("go_g_free: goroutine is current on a thread");
+    if (g->head.frame || g->panic) go__throw("go_g_free: goroutine has frames or panics");
+    if (g->coro) go__throw("go_g_free: a go_coro's goroutine (use go_coro_free)");
+    go__g_teardown(g);
+    free(g);
+}

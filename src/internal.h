@@ -70,6 +70,9 @@ typedef struct go__g {
     go__chunk *pool;        /* free chunks */
     unsigned npool;
     uint32_t reg_index;     /* its place in the registry of goroutines (g.c) */
+    struct go__g *owner;    /* the g0 of the thread it is current on, or NULL */
+    struct go__g *home;     /* a thread's own goroutine: itself, which no other thread
+                             * may switch to; NULL for go_g_new's */
     struct {                /* the last signal panic's, while any panic is in progress:
                              * Go's report shows its [signal] line even once it was
                              * recovered, until no panic is left (Go's g.sig) */
@@ -77,6 +80,7 @@ typedef struct go__g {
         uintptr_t addr, pc;
     } sig;
     bool exiting;           /* Goexit finished: frames left behind are gone */
+    bool coro;              /* the goroutine of a go_coro (coro.c), which embeds it */
     bool printing;          /* preprintpanics is calling Error/String methods */
     /* signals (signal.c) */
     volatile bool panic_on_fault; /* go_set_panic_on_fault; read by the signal handler */
@@ -105,6 +109,25 @@ static inline void go__set_panicking(go__g *g, bool on) {
 #endif
 }
 
+/* Who may read g->owner: another thread's go_g_free and exit wait (relaxed atomics
+ * under ThreadSanitizer, plain stores otherwise, as go__set_panicking). */
+static inline void go__owner_set(go__g *g, go__g *owner) {
+#if defined(GO__TSAN)
+    __atomic_store_n(&g->owner, owner, __ATOMIC_RELAXED);
+#else
+    g->owner = owner;
+#endif
+}
+
+/* Makes g current on the calling thread instead of old, its current goroutine (whose
+ * owner is the thread's own goroutine).  The callers check that g may run here. */
+static inline void go__make_current(go__g *old, go__g *g) {
+    go__g *self = old->owner;
+    go__owner_set(old, NULL);
+    go__owner_set(g, self);
+    go__curg = &g->head;
+}
+
 /* The calling thread's goroutine, created on first use. */
 static inline go__g *go__getg(void) {
     struct go__ghead *h = go__curg;
@@ -112,11 +135,25 @@ static inline go__g *go__getg(void) {
     return (go__g *)h;
 }
 
-/* g.c: the ids of the other threads' goroutines (at most max stored; how many there
- * are), or -1 if the registry stays locked */
-GO__HIDDEN int go__other_goids(int64_t *ids, int max);
+/* g.c: the ids of the other goroutines, and whether each is current on a thread (at most
+ * max stored; how many there are), or -1 if the registry stays locked */
+GO__HIDDEN int go__other_goids(int64_t *ids, bool *running, int max);
 GO__HIDDEN int64_t go__new_goid(void);
 GO__HIDDEN go__g *go__ginit_goid(int64_t goid);
+/* g.c: a goroutine's state besides the thread's own (go_g_new, go_coro_new) */
+GO__HIDDEN void go__g_setup(go__g *g);
+GO__HIDDEN void go__g_teardown(go__g *g);
+
+/* coro.c */
+GO__HIDDEN GO__NORETURN void go__coro_end(go__g *g); /* g->coro: fn returned or Goexit */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define GO__ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GO__ASAN 1
+#endif
+#endif
 
 /* frame.c */
 GO__HIDDEN const go__rec *go__pop_pooled(go__frame *f);
@@ -225,6 +262,15 @@ GO__HIDDEN const void *go__arch_sigframe_uc(uintptr_t cfa);
 #define GO__SIGFRAME_MIN 4096
 #endif
 
+/* Coroutine stacks: the initial stack pointer of a coroutine whose stack ends at top
+ * (or of a frame made below a suspended one's), which enters go__coro_main(arg) on the
+ * first switch to it; the switch, which saves the callee-saved registers on the current
+ * stack, stores its pointer in *save and continues where sp was saved, the swap called
+ * there returning pass; and a call of fn(arg) on the stack that ends at top. */
+GO__HIDDEN void *go__arch_coro_stack(void *top, void *arg);
+GO__HIDDEN bool go__coro_swap(void **save, void *sp, bool pass);
+GO__HIDDEN GO__NORETURN void go__coro_main(void *coro);
+
 /* signal.c */
 GO__HIDDEN void go__sigmask_crossed(go__g *g, uintptr_t lo, uintptr_t hi);
 
@@ -238,6 +284,7 @@ static inline void go__sigmask_jump(go__g *g, const go__panic *p, uintptr_t hi) 
         go__sigmask_crossed(g, p->bound - sizeof(void *), hi);
 }
 
+GO__HIDDEN void go__install_handlers(void);
 GO__HIDDEN void go__sigstack_init(go__g *g);
 GO__HIDDEN void go__sigstack_free(go__g *g);
 GO__HIDDEN void go__catch_faults(void); /* installs the handler for a fatal report */

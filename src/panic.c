@@ -9,13 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define GO__ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define GO__ASAN 1
-#endif
-#endif
 #ifdef GO__ASAN
 void __asan_handle_no_return(void);
 #endif
@@ -462,6 +455,7 @@ __attribute__((noinline)) static GO__NORETURN void go__goexit_run(go__panic *q) 
     g->exiting = true;
     g->panic = NULL;
     g->head.frame = NULL;
+    if (g->coro) go__coro_end(g);
     if (g->goid == 1) go__main_goexit();
     pthread_exit(NULL);
 }

@@ -273,25 +273,35 @@ static void goroutine_line(go__out *o, int64_t goid) {
     go__out_str(o, " [running]:\n");
 }
 
-/* GOTRACEBACK=all: the goroutines of the other threads that used godefer, by id.  They
- * run on: their stacks cannot be read safely, and Go says so for its own in that case. */
+static void sort_by_id(int64_t *ids, bool *running, int n) {
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+            int64_t t = ids[j];
+            bool r = running[j];
+            ids[j] = ids[j - 1], running[j] = running[j - 1];
+            ids[j - 1] = t, running[j - 1] = r;
+        }
+}
+
+/* GOTRACEBACK=all: the other goroutines godefer knows, by id.  Those current on another
+ * thread run on: their stacks cannot be read safely, and Go says so for its own in that
+ * case; those switched out of every thread (coroutines) are not walked either. */
 static void print_others(go__out *o) {
     enum { MAXG = 4096 };
     static int64_t ids[MAXG]; /* the reporting thread's */
-    int n = go__other_goids(ids, MAXG);
+    static bool running[MAXG];
+    int n = go__other_goids(ids, running, MAXG);
     if (n < 0) {
         go__out_str(o, "\n(other goroutines not listed: their registry is busy)\n");
         return;
     }
-    for (int i = 1; i < n && i < MAXG; i++) /* in id order, as Go lists them */
-        for (int j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
-            int64_t t = ids[j];
-            ids[j] = ids[j - 1];
-            ids[j - 1] = t;
-        }
+    sort_by_id(ids, running, n < MAXG ? n : MAXG); /* in id order, as Go lists them */
     for (int i = 0; i < n && i < MAXG; i++) {
-        goroutine_line(o, ids[i]);
-        go__out_str(o, "\tgoroutine running on other thread; stack unavailable\n");
+        go__out_str(o, "\ngoroutine ");
+        go__out_dec(o, ids[i]);
+        /* Go's state of a goroutine switched out of every thread (a coroutine's) */
+        go__out_str(o, running[i] ? " [running]:\n\tgoroutine running on other thread; stack unavailable\n"
+                                  : " [coroutine]:\n\tgoroutine not running; stack not shown\n");
     }
     if (n > MAXG) {
         go__out_str(o, "\n...");

@@ -478,10 +478,11 @@ static void install(void) {
 void go__catch_faults(void) {
     if (!atomic_load(&installing)) pthread_once(&install_once, install);
 }
+void go__install_handlers(void) { pthread_once(&install_once, install); }
 
 bool go_set_panic_on_fault(bool enabled) {
     go__g *g = go__getg();
-    pthread_once(&install_once, install);
+    go__install_handlers();
     bool old = g->panic_on_fault;
     g->panic_on_fault = enabled;
     __atomic_signal_fence(__ATOMIC_SEQ_CST); /* set before any fault that follows */

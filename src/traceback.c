@@ -341,7 +341,9 @@ static bool is_api_name(const sym *s) {
         "go_set_panic_on_fault", "go_set_traceback", "go_fault_info", "go_nil", "go_str",
         "go_int", "go_uint", "go_float", "go_bool", "go_make_int", "go_make_uint",
         "go_make_float", "go_make_bool", "go_make_str", "go_make_ptr", "go_isnil",
-        "go_identical", "go_group_new", "go_group_wait", "go_group_free"};
+        "go_identical", "go_group_new", "go_group_wait", "go_group_free",
+        "go_g_new", "go_g_switch", "go_g_free", "go_coro_resume", "go_coro_yield",
+        "go_coro_free"};
     if (!s->name) return false;
     if (strncmp(s->name, "go__", 4) == 0) return true;
     for (size_t i = 0; i < sizeof api / sizeof api[0]; i++)

@@ -73,6 +73,62 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
     m->regs[3] = pc;
 }
 
+/* ---- coroutines (src/coro.c) ------------------------------------------------------------
+ * go__coro_swap stores the callee-saved registers (x19-x28, x29, x30, d8-d15: 160 bytes)
+ * below the current sp, stores sp in *save, loads sp and reloads the same from there,
+ * then returns to the x30 it loaded, with its third argument as the result there.  FPCR is not saved: coroutines share it, as threads'
+ * functions calling one another would.  A new coroutine's block is zeros but x19 = its
+ * argument and x30 = go__coro_boot: x29 = 0 ends frame-pointer walks, and the boot's
+ * unwind entry has no return address, which ends the unwinders' (traces stop there). */
+__asm__(".text\n"
+        ".globl go__coro_swap\n"
+        ".hidden go__coro_swap\n"
+        ".type go__coro_swap,%function\n"
+        ".p2align 2\n"
+        "go__coro_swap:\n"
+        ".cfi_startproc\n"
+        "    sub sp, sp, #160\n"
+        "    stp x19, x20, [sp, #0]\n"
+        "    stp x21, x22, [sp, #16]\n"
+        "    stp x23, x24, [sp, #32]\n"
+        "    stp x25, x26, [sp, #48]\n"
+        "    stp x27, x28, [sp, #64]\n"
+        "    stp x29, x30, [sp, #80]\n"
+        "    stp d8, d9, [sp, #96]\n"
+        "    stp d10, d11, [sp, #112]\n"
+        "    stp d12, d13, [sp, #128]\n"
+        "    stp d14, d15, [sp, #144]\n"
+        "    mov x3, sp\n"
+        "    str x3, [x0]\n"
+        "    mov sp, x1\n"
+        "    ldp x19, x20, [sp, #0]\n"
+        "    ldp x21, x22, [sp, #16]\n"
+        "    ldp x23, x24, [sp, #32]\n"
+        "    ldp x25, x26, [sp, #48]\n"
+        "    ldp x27, x28, [sp, #64]\n"
+        "    ldp x29, x30, [sp, #80]\n"
+        "    ldp d8, d9, [sp, #96]\n"
+        "    ldp d10, d11, [sp, #112]\n"
+        "    ldp d12, d13, [sp, #128]\n"
+        "    ldp d14, d15, [sp, #144]\n"
+        "    add sp, sp, #160\n"
+        "    and w0, w2, #0xff\n"
+        "    ret\n"
+        ".cfi_endproc\n"
+        ".size go__coro_swap, .-go__coro_swap\n"
+        "\n"
+        ".type go__coro_boot,%function\n"
+        ".p2align 2\n"
+        "go__coro_boot:\n"
+        ".cfi_startproc\n"
+        ".cfi_undefined x30\n"
+        "    mov x0, x19\n"
+        "    bl go__coro_main\n"
+        "    brk #0x3e8\n"
+        ".cfi_endproc\n"
+        ".size go__coro_boot, .-go__coro_boot\n"
+        "\n");
+
 /* ---- signal frames (go__sigmask_crossed) -----------------------------------------------
  * The kernel's rt_sigframe, 16-byte aligned: the siginfo (128 bytes), the ucontext, whose
  * uc_mcontext.__reserved starts with the FP/SIMD record (magic 0x46508001, 528 bytes),
@@ -151,3 +207,13 @@ __asm__(".text\n"
         "    ret\n"
         ".cfi_endproc\n"
         ".size go__arch_call_on, .-go__arch_call_on\n");
+
+extern void go__coro_boot(void) GO__HIDDEN;
+
+void *go__arch_coro_stack(void *top, void *arg) {
+    uintptr_t *sp = (uintptr_t *)(((uintptr_t)top & ~(uintptr_t)15) - 160);
+    memset(sp, 0, 160);
+    sp[0] = (uintptr_t)arg;           /* x19 */
+    sp[11] = (uintptr_t)go__coro_boot; /* x30 */
+    return sp;
+}

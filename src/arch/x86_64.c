@@ -217,6 +217,55 @@ __asm__(".text\n"
         ".cfi_endproc\n"
         ".size go__longjmp, .-go__longjmp\n");
 
+/* ---- coroutines (src/coro.c) ------------------------------------------------------------
+ * go__coro_swap pushes the callee-saved registers (rbp, rbx, r12-r15) on the current
+ * stack, stores its pointer in *save, loads sp and pops the same six from there, then
+ * returns into the code that saved them, with its third argument as the result there.
+ * It returns by a jump, not ret: the return stack predictor holds the other stack's
+ * returns (Boost.Context does the same).  MXCSR and the x87 control word are not saved:
+ * godefer's coroutines share them, as threads' functions calling one another would.
+ * A new coroutine's stack holds six zeros but r12 = its argument, and go__coro_boot as the
+ * return address: rbp = 0 ends frame-pointer walks there, and the boot's unwind entry
+ * has no return address, which ends the unwinders' (traces stop at the entry). */
+__asm__(".text\n"
+        ".globl go__coro_swap\n"
+        ".hidden go__coro_swap\n"
+        ".type go__coro_swap,@function\n"
+        ".p2align 4\n"
+        "go__coro_swap:\n"
+        ".cfi_startproc\n"
+        "    pushq %rbp\n"
+        "    pushq %rbx\n"
+        "    pushq %r12\n"
+        "    pushq %r13\n"
+        "    pushq %r14\n"
+        "    pushq %r15\n"
+        "    movq %rsp, (%rdi)\n"
+        "    movq %rsi, %rsp\n"
+        "    popq %r15\n"
+        "    popq %r14\n"
+        "    popq %r13\n"
+        "    popq %r12\n"
+        "    popq %rbx\n"
+        "    popq %rbp\n"
+        "    movzbl %dl, %eax\n"
+        "    popq %rdx\n"
+        "    jmpq *%rdx\n"
+        ".cfi_endproc\n"
+        ".size go__coro_swap, .-go__coro_swap\n"
+        "\n"
+        ".type go__coro_boot,@function\n"
+        ".p2align 4\n"
+        "go__coro_boot:\n"
+        ".cfi_startproc\n"
+        ".cfi_undefined %rip\n"
+        "    movq %r12, %rdi\n"
+        "    call go__coro_main\n"
+        "    ud2\n"
+        ".cfi_endproc\n"
+        ".size go__coro_boot, .-go__coro_boot\n"
+        "\n");
+
 /* go__arch_call_on(fn, arg, top): calls fn(arg) with the stack pointer at top (16-byte
  * aligned), then returns on the caller's stack.  rbp keeps the caller's frame, so the
  * unwind entry describes the frame the usual way. */
@@ -232,6 +281,7 @@ __asm__(".text\n"
         ".cfi_rel_offset %rbp, 0\n"
         "    movq %rsp, %rbp\n"
         ".cfi_def_cfa_register %rbp\n"
+        "    andq $-16, %rdx\n"
         "    movq %rdx, %rsp\n"
         "    movq %rdi, %rax\n"
         "    movq %rsi, %rdi\n"
@@ -242,3 +292,15 @@ __asm__(".text\n"
         "    ret\n"
         ".cfi_endproc\n"
         ".size go__arch_call_on, .-go__arch_call_on\n");
+
+extern void go__coro_boot(void) GO__HIDDEN;
+
+/* After the six pops and the return into go__coro_boot, sp is 16-byte aligned, so the
+ * boot's call enters go__coro_main as the ABI wants. */
+void *go__arch_coro_stack(void *top, void *arg) {
+    uintptr_t *sp = (uintptr_t *)(((uintptr_t)top & ~(uintptr_t)15) - 9 * sizeof(uintptr_t));
+    memset(sp, 0, 9 * sizeof(uintptr_t));
+    sp[3] = (uintptr_t)arg; /* r12 (popped fourth: r15, r14, r13, r12, rbx, rbp) */
+    sp[6] = (uintptr_t)go__coro_boot;
+    return sp;
+}
