@@ -163,9 +163,12 @@ static uint64_t uleb(const unsigned char **p) {
 static size_t enc_size(unsigned char enc) {
     switch (enc & 0x0f) {
     case 0x00: return sizeof(void *); /* absptr */
-    case 0x02: case 0x0a: return 2;
-    case 0x03: case 0x0b: return 4;
-    case 0x04: case 0x0c: return 8;
+    case 0x02:
+    case 0x0a: return 2;
+    case 0x03:
+    case 0x0b: return 4;
+    case 0x04:
+    case 0x0c: return 8;
     default: return 0;
     }
 }
@@ -180,15 +183,21 @@ static bool fde_read(const unsigned char *fde, uintptr_t lo, uintptr_t *hi, bool
     const char *aug = (const char *)p;
     if (cie[8] != 1 && cie[8] != 3) return false;
     p += strlen(aug) + 1;
-    uleb(&p);            /* code alignment */
-    uleb(&p);            /* data alignment (sleb: only skipped) */
-    if (cie[8] == 1) p++; else uleb(&p); /* return address column */
+    uleb(&p); /* code alignment */
+    uleb(&p); /* data alignment (sleb: only skipped) */
+    if (cie[8] == 1)
+        p++;
+    else
+        uleb(&p); /* return address column */
     if (aug[0] != 'z' || !strchr(aug, 'R')) return false;
     uleb(&p);
     for (const char *a = aug + 1; *a != 'R'; a++) { /* the data before R's */
-        if (*a == 'P') p += 1 + enc_size(*p);
-        else if (*a == 'L') p++;
-        else if (*a != 'S' && *a != 'B' && *a != 'G') return false;
+        if (*a == 'P')
+            p += 1 + enc_size(*p);
+        else if (*a == 'L')
+            p++;
+        else if (*a != 'S' && *a != 'B' && *a != 'G')
+            return false;
     }
     size_t n = enc_size(*p); /* R: the FDE's pointer encoding */
     if (!n) return false;
@@ -198,7 +207,7 @@ static bool fde_read(const unsigned char *fde, uintptr_t lo, uintptr_t *hi, bool
     q += n;
     q += uleb(&q); /* augmentation data */
     *hi = lo + (uintptr_t)range;
-    while (q < end && *q == 0) q++; /* DW_CFA_nop */
+    while (q < end && *q == 0) q++;                              /* DW_CFA_nop */
     *part = q < end && *q >> 6 != 1 && (*q < 0x01 || *q > 0x04); /* not an advance */
     return true;
 }

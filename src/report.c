@@ -262,7 +262,8 @@ static void print_pcs_part(go__out *o, const void *arg) {
     if (stack_room(&alt) >= TRACE_STACK)
         run_trace_job(&j);
     else if (alt) /* a sanitizer's alternate stack, in a thread godefer never saw */
-        print_raw_pcs(o, j.pcs, j.n, "(signal stack too small to symbolize; program counters:)\n");
+        print_raw_pcs(o, j.pcs, j.n,
+                      "(signal stack too small to symbolize; program counters:)\n");
     else if (!on_new_stack(&j))
         print_raw_pcs(o, j.pcs, j.n, "(no stack to symbolize on; program counters:)\n");
 }
@@ -299,9 +300,11 @@ static void print_others(go__out *o) {
     for (int i = 0; i < n && i < MAXG; i++) {
         go__out_str(o, "\ngoroutine ");
         go__out_dec(o, ids[i]);
-        /* Go's state of a goroutine switched out of every thread (a coroutine's) */
-        go__out_str(o, running[i] ? " [running]:\n\tgoroutine running on other thread; stack unavailable\n"
-                                  : " [coroutine]:\n\tgoroutine not running; stack not shown\n");
+        if (running[i])
+            go__out_str(
+                o, " [running]:\n\tgoroutine running on other thread; stack unavailable\n");
+        else /* switched out of every thread: Go's state of a coroutine's goroutine */
+            go__out_str(o, " [coroutine]:\n\tgoroutine not running; stack not shown\n");
     }
     if (n > MAXG) {
         go__out_str(o, "\n...");
