@@ -10,6 +10,11 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define VALGRIND_STACK_REGISTER(lo, hi) 0
+#endif
 
 /* ---- output to fd 2 ---------------------------------------------------------------- */
 
@@ -252,6 +257,9 @@ static bool on_new_stack(trace_job *j) {
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
     if (m == MAP_FAILED) return false;
     mprotect(m, NEW_STACK_GUARD, PROT_NONE);
+    /* Valgrind must see a switch of stacks, not the coroutine's stack popped up to an sp
+     * above it (whether it is above depends on where mmap puts it) */
+    (void)VALGRIND_STACK_REGISTER(m + NEW_STACK_GUARD, m + NEW_STACK_GUARD + NEW_STACK);
     go__arch_call_on(run_trace_job, j, m + NEW_STACK_GUARD + NEW_STACK);
     return true;
 }
