@@ -472,13 +472,15 @@ static void install(void) {
             go__throw("go_set_panic_on_fault: sigaction failed");
 }
 
+/* Fault panics, and the overflow report of a coroutine's guard page. */
+void go__install_handlers(void) { pthread_once(&install_once, install); }
+
 /* A fatal report starts: its faults must come back to it (go__report_fault), also in a
  * program that never asked for fault panics.  Faults of other threads then stop them.
  * (Not from inside install: its own fatal error would wait for itself.) */
 void go__catch_faults(void) {
-    if (!atomic_load(&installing)) pthread_once(&install_once, install);
+    if (!atomic_load(&installing)) go__install_handlers();
 }
-void go__install_handlers(void) { pthread_once(&install_once, install); }
 
 bool go_set_panic_on_fault(bool enabled) {
     go__g *g = go__getg();
