@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
+#include "faults.h" /* TEST_ASAN */
 #include "harness.h"
 
 /* "+0x1f" offsets become "+0x?": what the trace checks compare is everything else. */
@@ -498,13 +499,6 @@ static void child_pthread_exit_in_group(void) {
     go_group_wait(g);
     puts("not reached");
 }
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
 static void test_pthread_exit_in_group(void) {
 #ifdef TEST_ASAN
     /* The frames pthread_exit skipped stay poisoned, and ASan's own CHECK fails describing
