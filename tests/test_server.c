@@ -242,6 +242,7 @@ static void test_thousand_connections(void) {
     int port = start_server();
     if (port <= 0) {
         HFAIL("the server did not start (%s)", CORO_SERVER);
+        if (server_pid > 0) kill(server_pid, SIGKILL), waitpid(server_pid, NULL, 0);
         return;
     }
     int fds = count_fds();
