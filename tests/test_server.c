@@ -123,7 +123,7 @@ static long rss_kib(void) {
 typedef struct client {
     int fd;
     buf out, want;
-    size_t sent, got;
+    size_t sent, got, miss; /* miss: the start of the read that differed */
     bool slow; /* a 5 MiB echo, read a little at a time */
     bool connected, done, bad;
 } client;
@@ -147,8 +147,8 @@ static bool take(client *c) {
             continue;
         }
         if (r == 0) return false;
-        if (c->got + (size_t)r > c->want.len || memcmp(c->want.p + c->got, tmp, (size_t)r))
-            c->bad = true;
+        if (!c->bad && (c->got + (size_t)r > c->want.len || memcmp(c->want.p + c->got, tmp, (size_t)r)))
+            c->bad = true, c->miss = c->got;
         c->got += (size_t)r;
     }
     return true;
@@ -213,12 +213,16 @@ static void round_(int port, int n, double limit) {
         if (!c->done && c->fd >= 0) close(c->fd);
         if (c->bad || !c->done) bad++, first = first < 0 ? i : first;
         free(c->out.p);
-        free(c->want.p);
     }
     close(ep);
     if (left) HFAIL("%d of %d connections unfinished after %.0f s", left, n, limit);
-    if (bad) HFAIL("%d of %d connections without their answers (first: %d, %zu of %zu bytes)", bad,
-                   n, first, cs[first].got, cs[first].want.len);
+    if (bad) {
+        client *c = &cs[first];
+        HFAIL("%d of %d connections without their answers; the first, %d: %zu of %zu bytes, "
+              "a difference in what came from byte %zu of\n%.300s", bad, n, first, c->got, c->want.len, c->miss,
+              c->want.p + (c->miss < c->want.len ? c->miss : 0));
+    }
+    for (int i = 0; i < n; i++) free(cs[i].want.p);
     free(cs);
 }
 
@@ -237,8 +241,8 @@ static int fit(int n) {
 
 static void test_thousand_connections(void) {
     int n = fit(CONNS);
-    bool slow = RUNNING_ON_VALGRIND || getenv("GODEFER_TEST_EMULATOR");
-    double limit = slow ? 120 : 20, t0 = now();
+    bool emulated = RUNNING_ON_VALGRIND || getenv("GODEFER_TEST_EMULATOR");
+    double limit = emulated ? 120 : 20, t0 = now();
     int port = start_server();
     if (port <= 0) {
         HFAIL("the server did not start (%s)", CORO_SERVER);
@@ -257,7 +261,7 @@ static void test_thousand_connections(void) {
 #if defined(TEST_ASAN) || defined(TEST_TSAN)
     printf("# RSS growth not checked: the sanitizer keeps freed memory (quarantine, shadow)\n");
 #else
-    if (slow) printf("# RSS growth not checked: the emulator's or Valgrind's own memory\n");
+    if (emulated) printf("# RSS growth not checked: the emulator's or Valgrind's own memory\n");
     else if (rss2 - rss1 > 256) HFAIL("server RSS grew by %ld KiB in the second round", rss2 - rss1);
 #endif
     kill(server_pid, SIGTERM);
