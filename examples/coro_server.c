@@ -36,17 +36,22 @@ static size_t read_some(int fd, char *p, size_t n) {
     for (;;) {
         ssize_t r = read(fd, p, n);
         if (r >= 0) return (size_t)r;
-        if (errno == EAGAIN) go_coro_yield();
-        else if (errno != EINTR) return 0; /* a reset: as the end of input */
+        if (errno == EAGAIN)
+            go_coro_yield();
+        else if (errno != EINTR)
+            return 0; /* a reset: as the end of input */
     }
 }
 
 static void write_all(int fd, const char *p, size_t n) {
     while (n > 0) {
         ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w >= 0) p += w, n -= (size_t)w;
-        else if (errno == EAGAIN) go_coro_yield();
-        else if (errno != EINTR) go_goexit(); /* the peer is gone: end this connection */
+        if (w >= 0)
+            p += w, n -= (size_t)w;
+        else if (errno == EAGAIN)
+            go_coro_yield();
+        else if (errno != EINTR)
+            go_goexit(); /* the peer is gone: end this connection */
     }
 }
 
@@ -96,16 +101,23 @@ static long sum(long a, long b) {
 static void answer(char *line, char *out, size_t size) {
     char *save, *cmd = strtok_r(line, " ", &save), *a = strtok_r(NULL, " ", &save);
     char *b = strtok_r(NULL, "", &save);
-    if (cmd && strcmp(cmd, "echo") == 0) snprintf(out, size, "%s%s%s", a ? a : "", b ? " " : "", b ? b : "");
-    else if (cmd && strcmp(cmd, "add") == 0) snprintf(out, size, "%ld", sum(number(a), number(b)));
-    else if (cmd && strcmp(cmd, "div") == 0) snprintf(out, size, "%ld", divide(number(a), number(b)));
-    else if (cmd && strcmp(cmd, "len") == 0) snprintf(out, size, "%ld", length(a));
-    else go_panic(go_errorf("bad request \"%s\"", cmd ? cmd : ""));
+    if (cmd && strcmp(cmd, "echo") == 0)
+        snprintf(out, size, "%s%s%s", a ? a : "", b ? " " : "", b ? b : "");
+    else if (cmd && strcmp(cmd, "add") == 0)
+        snprintf(out, size, "%ld", sum(number(a), number(b)));
+    else if (cmd && strcmp(cmd, "div") == 0)
+        snprintf(out, size, "%ld", divide(number(a), number(b)));
+    else if (cmd && strcmp(cmd, "len") == 0)
+        snprintf(out, size, "%ld", length(a));
+    else
+        go_panic(go_errorf("bad request \"%s\"", cmd ? cmd : ""));
 }
 
 /* ---- the handler: one coroutine per connection ---- */
 
-struct reply { char text[4200]; };
+struct reply {
+    char text[4200];
+};
 
 static void to_error_reply(struct reply *r) {
     go_any p = go_recover();
@@ -142,7 +154,8 @@ static void on_signal(int sig) { stop = sig; }
 
 static int listen_on(int port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)port),
                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) || listen(fd, 4096)) {
@@ -173,7 +186,8 @@ static void accept_all(int lfd, int ep) {
         c->prev = &live;
         live.next->prev = c;
         live.next = c;
-        struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.ptr = c};
+        struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+                                 .data.ptr = c};
         epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
         run(c); /* up to its first read */
     }
@@ -201,8 +215,10 @@ int main(int argc, char **argv) {
     while (!stop) {
         int n = epoll_pwait(ep, evs, 256, -1, &waiting);
         for (int i = 0; i < n; i++) {
-            if (evs[i].data.ptr) run(evs[i].data.ptr);
-            else accept_all(lfd, ep);
+            if (evs[i].data.ptr)
+                run(evs[i].data.ptr);
+            else
+                accept_all(lfd, ep);
         }
     }
     while (live.next != &live) { /* suspended: go_coro_free runs its deferred close */

@@ -15,12 +15,16 @@
 #include <time.h>
 
 #define CONNS 1000
-#define BIG_EVERY 500  /* these also echo 5 MiB, read slowly: more than the server's socket
-                        * buffer holds (tcp_wmem: 4 MiB at most), so its writes block */
+/* Every BIG_EVERY-th connection also echoes 5 MiB and reads it slowly: more than the
+ * server's socket buffer holds (tcp_wmem: 4 MiB at most), so the server's writes block. */
+#define BIG_EVERY 500
 #define BIG_LINES 1280
 #define BIG_LINE 4000
 
-typedef struct buf { char *p; size_t len; } buf;
+typedef struct buf {
+    char *p;
+    size_t len;
+} buf;
 
 __attribute__((format(printf, 2, 3))) static void add(buf *b, const char *fmt, ...) {
     va_list ap, ap2;
@@ -43,13 +47,16 @@ static void script(int i, buf *out, buf *want) {
         case 1: add(out, "add %d 7\n", i), add(want, "%d\n", i + 7); break;
         case 2: add(out, "frob %d\n", i), add(want, "error: bad request \"frob\"\n"); break;
         case 3: add(out, "add 1 zz\n"), add(want, "error: bad number \"zz\"\n"); break;
-        case 4: add(out, "div 1000 %d\n", i % 7 + 1), add(want, "%d\n", 1000 / (i % 7 + 1)); break;
+        case 4:
+            add(out, "div 1000 %d\n", i % 7 + 1), add(want, "%d\n", 1000 / (i % 7 + 1));
+            break;
         case 5: add(out, "len abcdef\n"), add(want, "6\n"); break;
         case 6: /* Memcheck reports a fault's load and the writes of the panic it
                  * becomes on a coroutine stack (test_coro and test_fault hide them) */
             if (RUNNING_ON_VALGRIND) break;
             add(out, "len\n");
-            add(want, "error: runtime error: invalid memory address or nil pointer dereference\n");
+            add(want,
+                "error: runtime error: invalid memory address or nil pointer dereference\n");
             break;
         case 7: /* as 6; and an aarch64 division by zero does not trap: it gives 0 */
 #if defined(__x86_64__)
@@ -85,8 +92,10 @@ static int start_server(void) {
         const char *emu = getenv("GODEFER_TEST_EMULATOR"); /* as harness.h's children */
         char cmd[1024];
         snprintf(cmd, sizeof cmd, "exec %s %s 0", emu, CORO_SERVER);
-        if (emu && *emu) execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        else execl(CORO_SERVER, CORO_SERVER, "0", (char *)NULL);
+        if (emu && *emu)
+            execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        else
+            execl(CORO_SERVER, CORO_SERVER, "0", (char *)NULL);
         _exit(98);
     }
     close(p[1]);
@@ -124,7 +133,7 @@ typedef struct client {
     int fd;
     buf out, want;
     size_t sent, got, miss; /* miss: the start of the read that differed */
-    bool slow; /* a 5 MiB echo, read a little at a time */
+    bool slow;              /* a 5 MiB echo, read a little at a time */
     bool connected, done, bad;
 } client;
 
@@ -147,7 +156,8 @@ static bool take(client *c) {
             continue;
         }
         if (r == 0) return false;
-        if (!c->bad && (c->got + (size_t)r > c->want.len || memcmp(c->want.p + c->got, tmp, (size_t)r)))
+        if (!c->bad &&
+            (c->got + (size_t)r > c->want.len || memcmp(c->want.p + c->got, tmp, (size_t)r)))
             c->bad = true, c->miss = c->got;
         c->got += (size_t)r;
     }
@@ -178,7 +188,8 @@ static void finish(client *c, int ep, int *left) {
 static void round_(int port, int n, double limit) {
     client *cs = calloc((size_t)n, sizeof *cs);
     int ep = epoll_create1(0), left = n, connected = 0;
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)port),
                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     for (int i = 0; i < n; i++) {
         client *c = &cs[i];
@@ -187,7 +198,8 @@ static void round_(int port, int n, double limit) {
         c->slow = i % BIG_EVERY == 0;
         int small = 4096; /* with the slow reads: the server's writes must wait */
         if (c->slow) setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-        if (c->fd < 0 || (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) && errno != EINPROGRESS)) {
+        if (c->fd < 0 ||
+            (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) && errno != EINPROGRESS)) {
             HFAIL("connection %d: %s", i, strerror(errno));
             c->done = c->bad = true, left--;
             continue;
@@ -202,7 +214,8 @@ static void round_(int port, int n, double limit) {
         for (int e = 0; e < k; e++) {
             client *c = evs[e].data.ptr;
             if ((evs[e].events & EPOLLOUT) && !c->connected) c->connected = true, connected++;
-            if ((evs[e].events & EPOLLOUT) && connected == n && c->sent < c->out.len) give(c, ep);
+            if ((evs[e].events & EPOLLOUT) && connected == n && c->sent < c->out.len)
+                give(c, ep);
             if (c->bad || ((evs[e].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !take(c)))
                 finish(c, ep, &left);
         }
@@ -219,7 +232,8 @@ static void round_(int port, int n, double limit) {
     if (bad) {
         client *c = &cs[first];
         HFAIL("%d of %d connections without their answers; the first, %d: %zu of %zu bytes, "
-              "a difference in what came from byte %zu of\n%.300s", bad, n, first, c->got, c->want.len, c->miss,
+              "a difference in what came from byte %zu of\n%.300s",
+              bad, n, first, c->got, c->want.len, c->miss,
               c->want.p + (c->miss < c->want.len ? c->miss : 0));
     }
     for (int i = 0; i < n; i++) free(cs[i].want.p);
@@ -256,13 +270,15 @@ static void test_thousand_connections(void) {
     round_(port, n, limit);
     ASSERT_INT(count_fds(), fds);
     long rss2 = rss_kib();
-    printf("# %d connections, 2 rounds, %.1f s; server RSS %ld KiB, then %ld KiB\n", n, now() - t0,
-           rss1, rss2);
+    printf("# %d connections, 2 rounds, %.1f s; server RSS %ld KiB, then %ld KiB\n", n,
+           now() - t0, rss1, rss2);
 #if defined(TEST_ASAN) || defined(TEST_TSAN)
     printf("# RSS growth not checked: the sanitizer keeps freed memory (quarantine, shadow)\n");
 #else
-    if (emulated) printf("# RSS growth not checked: the emulator's or Valgrind's own memory\n");
-    else if (rss2 - rss1 > 256) HFAIL("server RSS grew by %ld KiB in the second round", rss2 - rss1);
+    if (emulated)
+        printf("# RSS growth not checked: the emulator's or Valgrind's own memory\n");
+    else if (rss2 - rss1 > 256)
+        HFAIL("server RSS grew by %ld KiB in the second round", rss2 - rss1);
 #endif
     kill(server_pid, SIGTERM);
     int st;
