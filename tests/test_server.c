@@ -23,7 +23,7 @@
 
 typedef struct buf {
     char *p;
-    size_t len;
+    size_t len, cap;
 } buf;
 
 __attribute__((format(printf, 2, 3))) static void add(buf *b, const char *fmt, ...) {
@@ -31,7 +31,8 @@ __attribute__((format(printf, 2, 3))) static void add(buf *b, const char *fmt, .
     va_start(ap, fmt);
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
-    b->p = realloc(b->p, b->len + (size_t)n + 1);
+    while (b->len + (size_t)n + 1 > b->cap) /* doubling: ASan's realloc always copies */
+        b->p = realloc(b->p, b->cap = b->cap ? 2 * b->cap : 256);
     vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap2);
     b->len += (size_t)n;
     va_end(ap);
