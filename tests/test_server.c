@@ -1,7 +1,7 @@
 /* examples/coro_server.c, driven by a client: 1,000 concurrent connections (nonblocking
- * sockets in one epoll loop) with a mix of good and bad requests, in two rounds.  Every
+ * sockets in one epoll loop) with a mix of good and bad requests, in three rounds.  Every
  * request gets its answer, the server's descriptors go back to what they were and its
- * resident memory does not grow in the second round, and SIGTERM ends it cleanly.  The
+ * resident memory does not grow in the third round, and SIGTERM ends it cleanly.  The
  * server runs in a process of its own (CORO_SERVER: its path, from tests/CMakeLists.txt). */
 #include "harness.h"
 #include "faults.h"
@@ -280,22 +280,25 @@ static void test_thousand_connections(void) {
         if (server_pid > 0) kill(server_pid, SIGKILL), waitpid(server_pid, NULL, 0);
         return;
     }
+    /* Three rounds, RSS compared after the second and the third: in the first, glibc's
+     * calloc hands out fresh (untouched) pages without clearing them, so a later round's
+     * first touch can raise the RSS by up to 1.5 MiB without any leak. */
     int fds = count_fds();
-    round_(port, n, limit);
-    ASSERT_INT(count_fds(), fds);
-    long rss1 = rss_kib();
-    round_(port, n, limit);
-    ASSERT_INT(count_fds(), fds);
-    long rss2 = rss_kib();
-    printf("# %d connections, 2 rounds, %.1f s; server RSS %ld KiB, then %ld KiB\n", n,
-           now() - t0, rss1, rss2);
+    long rss[3];
+    for (int r = 0; r < 3; r++) {
+        round_(port, n, limit);
+        ASSERT_INT(count_fds(), fds);
+        rss[r] = rss_kib();
+    }
+    printf("# %d connections, 3 rounds, %.1f s; server RSS %ld, %ld, %ld KiB\n", n, now() - t0,
+           rss[0], rss[1], rss[2]);
 #if defined(TEST_ASAN) || defined(TEST_TSAN)
     printf("# RSS growth not checked: the sanitizer keeps freed memory (quarantine, shadow)\n");
 #else
     if (emulated)
         printf("# RSS growth not checked: the emulator's or Valgrind's own memory\n");
-    else if (rss2 - rss1 > 256)
-        HFAIL("server RSS grew by %ld KiB in the second round", rss2 - rss1);
+    else if (rss[2] - rss[1] > 256)
+        HFAIL("server RSS grew by %ld KiB in the third round", rss[2] - rss[1]);
 #endif
     int idle[IDLE];
     open_idle(port, idle, fds);
