@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -84,6 +85,7 @@ static int start_server(void) {
     if (pipe(p)) return -1;
     fflush(NULL);
     if ((server_pid = fork()) == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* no server left behind by a killed test */
         dup2(p[1], 1);
         close(p[0]);
         close(p[1]);
