@@ -1,6 +1,7 @@
 /* Lua 5.4's C API as a peer for panic/recover (docs/performance.md), built by
  * bench/run.sh against liblua5.4-dev: lua_pcall is the recovering frame, lua_error the
- * panic.  Frames on the way are C functions called with lua_call (each one a Lua call
+ * panic.  coro_switch is a lua_resume + lua_yield round trip into a Lua thread whose C
+ * function counts and yields (lua_yieldk: each resume runs its continuation).  Frames on the way are C functions called with lua_call (each one a Lua call
  * frame, as Go's frames are); "a defer in every frame" is a to-be-closed slot
  * (lua_toclose) whose __close metamethod does the work, Lua's own deferred cleanup. */
 #include "bench.h"
@@ -9,7 +10,7 @@
 #include <lua.h>
 #include <lualib.h>
 
-static __thread lua_State *L;
+static __thread lua_State *L, *co;
 static __thread volatile long caught;
 
 static int l_close(lua_State *l) {
@@ -51,9 +52,22 @@ static int l_nodefer(lua_State *l) {
     return 0;
 }
 
+/* The coroutine's body: each resume runs the continuation, which counts and yields. */
+static int l_tick(lua_State *l, int status, lua_KContext ctx) {
+    (void)status;
+    work(&bench_token);
+    return lua_yieldk(l, 0, ctx, l_tick);
+}
+static int l_tick_start(lua_State *l) { return lua_yieldk(l, 0, 0, l_tick); }
+
 static void setup(void) {
     if (L) return;
     L = luaL_newstate();
+    co = lua_newthread(L);
+    luaL_ref(L, LUA_REGISTRYINDEX); /* keeps co */
+    lua_pushcfunction(co, l_tick_start);
+    int nres;
+    lua_resume(co, L, 0, &nres); /* up to its first yield */
     /* registry.pan and registry.pan_defer: closures that find themselves in upvalue 1 */
     lua_newtable(L);
     lua_newtable(L);
@@ -89,10 +103,16 @@ static NOINLINE void op_panic(const char *fn, int d) {
     BENCH_CHECK(caught == c0 + 1);
 }
 
+static NOINLINE void op_resume(void) {
+    int nres;
+    BENCH_CHECK(lua_resume(co, L, 0, &nres) == LUA_YIELD);
+}
+
 static void runner_setup(void) { setup(); }
 
 #define LUA_RUNNER(name, k, stmt) BENCH_RUNNER(name, k, stmt)
 BENCH_RUNNER(nodefer, 1, op_call())
+BENCH_RUNNER(coro_switch, 1, op_resume())
 #define DEPTHS(X) X(1) X(2) X(5) X(10) X(20) X(50) X(100)
 #define PANIC_RUNNERS(d)                                                                \
     BENCH_RUNNER(panic_d##d, 0, op_panic("pan", d))                                     \
@@ -106,6 +126,7 @@ DEPTHS(PANIC_RUNNERS)
         run_##name(n);                                                                  \
     }
 WRAP(nodefer)
+WRAP(coro_switch)
 #define PANIC_WRAPS(d) WRAP(panic_d##d) WRAP(panic_defer_d##d)
 DEPTHS(PANIC_WRAPS)
 
@@ -115,6 +136,7 @@ DEPTHS(PANIC_WRAPS)
 
 static const bench_case cases[] = {
     {NULL, "nodefer", wrap_nodefer, 1, 0},
+    {NULL, "coro_switch", wrap_coro_switch, 1, 0},
     DEPTHS(PANIC_CASES)
     {NULL, "mt_panic_d1_1t", wrap_panic_d1, 1, 1},
     {NULL, "mt_panic_d1_2t", wrap_panic_d1, 1, 2},

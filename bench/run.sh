@@ -170,7 +170,8 @@ END {
 s1=$(awk -F'\t' '$1 == "mt_panic_d1_1t" && $2 == "godefer" { print $3 }' "$OUT/results.tsv")
 s2=$(awk -F'\t' '$1 == "mt_panic_d1_2t" && $2 == "godefer" { print $3 }' "$OUT/results.tsv")
 [ -n "$s1" ] && [ -n "$s2" ] && awk -v a="$s1" -v b="$s2" 'BEGIN { printf "two threads: godefer throughput x%.2f of one thread\n", a / b }' | tee -a "$OUT/table.txt"
-# coroutines: go_coro's resume + yield round trip against Boost.Context and swapcontext
+# coroutines: go_coro's resume + yield round trip against Boost.Context, swapcontext,
+# Lua's lua_resume + lua_yield and Go's unbuffered-channel ping-pong of two goroutines
 awk -F'\t' '$1 == "coro_switch" { v[$2] = $3 } $1 == "g_switch" && $2 == "godefer" { gs = $3 }
 $1 == "mem_coro" { mem = $3 }
 END {
@@ -178,6 +179,8 @@ END {
   printf "coroutines: go_coro round trip %.2f ns", v["godefer"]
   if ("fcontext" in v) printf "; jump_fcontext %.2f ns (%+.2f ns)", v["fcontext"], v["godefer"] - v["fcontext"]
   if ("swapcontext" in v) printf "; swapcontext %.2f ns (x%.3f)", v["swapcontext"], v["godefer"] / v["swapcontext"]
+  if ("lua" in v) printf "; Lua resume+yield %.2f ns (x%.3f)", v["lua"], v["godefer"] / v["lua"]
+  if ("go" in v) printf "; Go channel ping-pong %.2f ns (x%.3f)", v["go"], v["godefer"] / v["go"]
   if (gs != "") printf "; go_g_switch %.2f ns", gs
   if (mem != "") printf "; %s bytes per coroutine besides its stack", mem
   printf "\n"

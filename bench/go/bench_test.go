@@ -215,6 +215,24 @@ func BenchmarkG(b *testing.B) {
 		}
 		checkSink(b, s0, 1)
 	})
+	// The coroutine round trip's peer: a ping-pong between two goroutines over
+	// unbuffered channels (one send and one receive each way per round trip).
+	b.Run("coro_switch", func(b *testing.B) {
+		ping, pong := make(chan struct{}), make(chan struct{})
+		go func() {
+			for range ping {
+				work()
+				pong <- struct{}{}
+			}
+		}()
+		s0 := sink
+		for i := 0; i < b.N; i++ {
+			ping <- struct{}{}
+			<-pong
+		}
+		close(ping)
+		checkSink(b, s0, 1)
+	})
 	for _, d := range depths {
 		d := d
 		b.Run(fmt.Sprintf("panic_d%d", d), func(b *testing.B) {
