@@ -7,12 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define GO__VALGRIND 1
-#endif
-#endif
+#include "valgrind.h"
 
 #ifdef GO__ASAN
 void __sanitizer_start_switch_fiber(void **fake, const void *bottom, size_t size);

@@ -10,11 +10,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#else
-#define VALGRIND_STACK_REGISTER(lo, hi) 0
-#endif
+#include "valgrind.h"
 
 /* ---- output to fd 2 ---------------------------------------------------------------- */
 

@@ -9,9 +9,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
+#if __has_include(<valgrind/valgrind.h>) && __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
 #include <valgrind/valgrind.h>
 #define HAVE_VALGRIND_H 1
 #endif
@@ -20,6 +22,7 @@
 #define RUNNING_ON_VALGRIND 0
 #define VALGRIND_DISABLE_ERROR_REPORTING
 #define VALGRIND_ENABLE_ERROR_REPORTING
+#define VALGRIND_COUNT_ERRORS 0u
 #endif
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -52,6 +55,7 @@ FAULTY static int deref_nil(void) { return *nil_int; }
 FAULTY static int deref_at(const volatile int *p) { return *p; }
 FAULTY static int divide(int a) { return a / zero_int; }
 FAULTY static int64_t divide64(int64_t a) { return a / zero_i64; }
+FAULTY static void poke(volatile int *p) { *p = 1; }
 FAULTY static int divide_min(void) { volatile int m = INT_MIN; return m / minus_one; }
 
 /* A deferred call that stores what recover() returns. */
@@ -69,6 +73,25 @@ HELPER go_any catch_(void (*fn)(void)) {
     }
     VALGRIND_ENABLE_ERROR_REPORTING;
     return v;
+}
+
+/* Memcheck's count of the errors a recovered fault made: the fault is a write to a
+ * read-only page, which Memcheck does not report itself (the page is addressable), so
+ * every error counted is the recovery's (0 natively).  *fault tells whether it was one. */
+HELPER unsigned memcheck_errors_of_fault(bool *fault) {
+    static volatile int *ro_page;
+    if (!ro_page) {
+        void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        ro_page = p == MAP_FAILED ? NULL : p;
+    }
+    unsigned before = VALGRIND_COUNT_ERRORS;
+    go_any v = go_nil();
+    go_frame {
+        go_defer(grab, &v);
+        poke(ro_page);
+    }
+    *fault = go_fault_info(v, NULL);
+    return VALGRIND_COUNT_ERRORS - before;
 }
 
 /* Error() of a value, in a static buffer. */

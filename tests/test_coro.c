@@ -170,14 +170,16 @@ static void faults(struct who *w) {
         sink = deref_nil();
     }
     VALGRIND_ENABLE_ERROR_REPORTING;
-    tlog("%s.after", w->name);
+    bool fault = false;
+    unsigned errors = memcheck_errors_of_fault(&fault); /* on this stack: clean */
+    tlog("%s.after errors=%u fault=%d", w->name, errors, fault);
 }
 
 static void test_fault(void) {
     struct who w = {"F"};
     go_coro *c = go_coro_new(faults, &w);
     ASSERT(!go_coro_resume(c));
-    ASSERT_LOG("F.fault@0 F.after");
+    ASSERT_LOG("F.fault@0 F.after errors=0 fault=1");
     ASSERT(!go_set_panic_on_fault(false)); /* the coroutine's flag, not main's */
     go_coro_free(c);
 }

@@ -114,6 +114,16 @@ static void test_int_min_div(void) {
 #endif
 }
 
+/* Under Valgrind, turning a fault into a panic and recovering it is clean: no Memcheck
+ * error for the return address stored below the faulting frame's red zone, nor for the
+ * frames that then grow from there. */
+static void test_memcheck_clean(void) {
+    go_set_panic_on_fault(true);
+    bool fault = false;
+    ASSERT_INT(memcheck_errors_of_fault(&fault), 0);
+    ASSERT(fault);
+}
+
 static void test_previous_setting(void) {
     bool was = go_set_panic_on_fault(false);
     ASSERT(go_set_panic_on_fault(true) == false);
@@ -787,6 +797,7 @@ static void test_in_error_method(void) {
 static const harness_case cases[] = {
     {"kinds_main_thread", test_kinds_main_thread},
     {"int_min_div", test_int_min_div},
+    {"memcheck_clean", test_memcheck_clean},
     {"previous_setting", test_previous_setting},
     {"deferred_calls", test_deferred_calls},
     {"fault_in_deferred_call", test_fault_in_deferred_call},

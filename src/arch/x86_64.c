@@ -1,6 +1,7 @@
 /* x86_64 (System V): the go__sigpanic stub, and the rewriting of a signal context so that
  * returning from the handler calls it, as if the faulting instruction had made the call. */
 #include "../internal.h"
+#include "../valgrind.h"
 
 #include <stddef.h>
 #include <ucontext.h>
@@ -28,7 +29,8 @@
  * stack for the C code.  It lives in its own section so that no compile unit's line
  * table covers it.
  */
-#define GO__RA_SKIP 136 /* the red zone (128 bytes) and the return address */
+#define GO__RED_ZONE 128
+#define GO__RA_SKIP (GO__RED_ZONE + 8) /* the red zone and the return address */
 #define GO__STR(x) #x
 #define GO__XSTR(x) GO__STR(x)
 __asm__(".pushsection .text.godefer_sigpanic,\"ax\",@progbits\n"
@@ -64,12 +66,15 @@ uintptr_t go__arch_sp(const void *ucontext) {
 
 /* The store goes below the interrupted stack pointer's red zone, which is left as it is
  * (the faulting function is never resumed, but its unwind entry may point there).  The
- * sanitizers must not check it: its shadow may still describe an older frame. */
+ * sanitizers must not check it: its shadow may still describe an older frame.  Memcheck
+ * holds everything below the red zone inaccessible and does not see the stack grow when
+ * the handler returns to the new sp: it is told, the new sp's red zone included. */
 __attribute__((no_sanitize_address, no_sanitize_thread))
 void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t addr,
                      uintptr_t pc) {
     greg_t *r = ((ucontext_t *)ucontext)->uc_mcontext.gregs;
     uintptr_t sp = (uintptr_t)r[REG_RSP] - GO__RA_SKIP;
+    VALGRIND_MAKE_MEM_UNDEFINED(sp - GO__RED_ZONE, GO__RA_SKIP);
     *(volatile uintptr_t *)sp = (uintptr_t)r[REG_RIP] + GO__SIGPANIC_RA_BIAS;
     r[REG_RSP] = (greg_t)sp;
     r[REG_RIP] = (greg_t)(uintptr_t)go__sigpanic;
@@ -79,19 +84,6 @@ void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, uintptr_t ad
     r[REG_RCX] = (greg_t)pc;
 }
 
-/* Valgrind's client requests (a few instructions that do nothing natively), where its
- * header was found at build time. */
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define GO__HAVE_VALGRIND_H 1
-#endif
-#endif
-#ifndef GO__HAVE_VALGRIND_H
-#define RUNNING_ON_VALGRIND 0
-#define VALGRIND_DISABLE_ERROR_REPORTING
-#define VALGRIND_ENABLE_ERROR_REPORTING
-#endif
 
 /* ---- signal frames (go__sigmask_crossed) -----------------------------------------------
  * The kernel's rt_sigframe: the handler's return address (sa_restorer) at w, the
