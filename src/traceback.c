@@ -378,20 +378,6 @@ static bool is_sanitizer(const sym *s) {
 
 static void emit_str(go__emit_fn emit, void *ctx, const char *s) { emit(ctx, s, strlen(s)); }
 
-static void emit_num(go__emit_fn emit, void *ctx, uintptr_t v, bool hex) {
-    char b[32];
-    int i = sizeof b;
-    do {
-        b[--i] = "0123456789abcdef"[hex ? v & 15 : v % 10];
-        v = hex ? v >> 4 : v / 10;
-    } while (v);
-    if (hex) {
-        b[--i] = 'x';
-        b[--i] = '0';
-    }
-    emit(ctx, b + i, sizeof b - (size_t)i);
-}
-
 static void emit_name(const sym *s, go__emit_fn emit, void *ctx) {
     if (s->name)
         emit(ctx, s->name, base_len(s->name));
@@ -406,17 +392,17 @@ static void emit_place(const sym *s, uintptr_t pc, go__emit_fn emit, void *ctx) 
     if (s->file) {
         emit_str(emit, ctx, s->file);
         emit_str(emit, ctx, ":");
-        emit_num(emit, ctx, (uintptr_t)s->line, false);
+        go__emit_num(emit, ctx, (uintptr_t)s->line, false);
     } else {
         emit_str(emit, ctx, s->module ? s->module : "??");
     }
     if (!s->inl) {
         emit_str(emit, ctx, " +");
-        emit_num(emit, ctx, s->off, true);
+        go__emit_num(emit, ctx, s->off, true);
     }
     if (pc) {
         emit_str(emit, ctx, " pc=");
-        emit_num(emit, ctx, pc, true);
+        go__emit_num(emit, ctx, pc, true);
     }
     emit_str(emit, ctx, "\n");
 }
@@ -447,7 +433,7 @@ void go__print_created_by(const go__g *g, go__emit_fn emit, void *ctx) {
     emit_str(emit, ctx, "created by ");
     emit_name(&s, emit, ctx);
     emit_str(emit, ctx, " in goroutine ");
-    emit_num(emit, ctx, (uintptr_t)g->parent_goid, false);
+    go__emit_num(emit, ctx, (uintptr_t)g->parent_goid, false);
     emit_str(emit, ctx, "\n");
     emit_place(&s, 0, emit, ctx);
 #ifdef GODEFER_HAVE_LIBDW
@@ -463,7 +449,7 @@ void go__print_created_by(const go__g *g, go__emit_fn emit, void *ctx) {
 static void *volatile trace_held[2]; /* see go__print_trace */
 
 void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx) {
-    enum { MAXF = 1024 + 64 };
+    enum { MAXF = GO__TRACE_MAX + 64 };
     Dwfl *d = open_dwfl();
     sym *fr = calloc(MAXF, sizeof *fr);
     /* Only the reporting thread gets here.  What it allocates stays reachable while it
@@ -520,7 +506,7 @@ void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx
     for (int i = 0; i < nf; i++) {
         if (nf > 100 && i == 50) {
             emit_str(emit, ctx, "...");
-            emit_num(emit, ctx, (uintptr_t)(nf - 100), false);
+            go__emit_num(emit, ctx, (uintptr_t)(nf - 100), false);
             emit_str(emit, ctx, " frames elided...\n");
             i = nf - 50;
         }

@@ -57,33 +57,6 @@ const go_type go__type_wrapError = {.name = "*fmt.wrapError",
                                     .unwrap = wrapError_unwrap,
                                     .release = wrapError_release};
 
-/* runtime.Error values: Go's runtime.errorString and *runtime.PanicNilError. */
-static size_t runtimeError_error(go_any v, char *buf, size_t size) {
-    static const char prefix[] = "runtime error: ";
-    size_t np = sizeof prefix - 1, ns = strlen(v.v.s);
-    if (size) {
-        size_t k = np < size - 1 ? np : size - 1;
-        memcpy(buf, prefix, k);
-        copy_text(v.v.s, buf + k, size - k);
-    }
-    return np + ns;
-}
-const go_type go__type_runtimeError = {
-    .name = "runtime.errorString", .kind = GO_KIND_STRING, .error = runtimeError_error};
-static size_t panicNil_error(go_any v, char *buf, size_t size) {
-    (void)v;
-    return copy_text("panic called with nil argument", buf, size);
-}
-const go_type go__type_panicNil = {
-    .name = "*runtime.PanicNilError", .kind = GO_KIND_POINTER, .error = panicNil_error};
-
-go_any go__runtime_error(const char *text) { return go_make_str(&go__type_runtimeError, text); }
-
-bool go_is_runtime_error(go_any v) {
-    return v.type == &go__type_runtimeError || v.type == &go__type_panicNil ||
-           v.type == &go__type_sigError || v.type == &go__type_boundsError ||
-           v.type == &go__type_boundsErrorBig;
-}
 bool go_is_error(go_any v) { return v.type && v.type->error; }
 go_any go_unwrap(go_any v) {
     return v.type && v.type->unwrap ? v.type->unwrap(v) : go_nil();
