@@ -221,4 +221,18 @@ static int bench_main(int argc, char **argv, const char *impl0, const bench_case
     return 0;
 }
 
+/* bench_main, then mem_rows (memory per object) after a full timing run: not with
+ * --only, --callgrind or --list, whose output is their own rows only. */
+__attribute__((unused)) static int bench_main_mem(int argc, char **argv, const char *impl0,
+                                                  const bench_case *cases,
+                                                  void (*mem_rows)(void)) {
+    int rc = bench_main(argc, argv, impl0, cases);
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--only") || !strcmp(argv[i], "--callgrind") ||
+            !strcmp(argv[i], "--list"))
+            return rc;
+    if (rc == 0) mem_rows();
+    return rc;
+}
+
 #endif

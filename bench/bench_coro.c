@@ -119,12 +119,5 @@ static const bench_case cases[] = {
 };
 
 int main(int argc, char **argv) {
-    int rc = bench_main(argc, argv, "godefer", cases);
-    int mem = 1;
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--only") || !strcmp(argv[i], "--callgrind") ||
-            !strcmp(argv[i], "--list"))
-            mem = 0;
-    if (rc == 0 && mem) memory_rows();
-    return rc;
+    return bench_main_mem(argc, argv, "godefer", cases, memory_rows);
 }

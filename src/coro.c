@@ -135,10 +135,8 @@ go_coro *go__coro_new(void (*call)(const go__rec *), void (*fn)(void), void *arg
     go__g_setup(&c->g);
     c->g.coro = true;
     c->maplen = ps + size;
-    c->map = mmap(NULL, c->maplen, PROT_READ | PROT_WRITE,
-                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-    if (c->map == MAP_FAILED || mprotect(c->map, ps, PROT_NONE) != 0)
-        go__throw("go_coro_new: cannot map a coroutine stack");
+    c->map = go__stack_map(size, ps);
+    if (!c->map) go__throw("go_coro_new: cannot map a coroutine stack");
     c->g.stack_lo = (uintptr_t)c->map + ps;
     c->g.stack_hi = (uintptr_t)c->map + c->maplen;
     c->sp = go__arch_coro_stack((void *)c->g.stack_hi, c);

@@ -1,4 +1,9 @@
-/* Internal declarations shared by the runtime's source files. */
+/* Internal declarations shared by the runtime's source files.
+ * Names: go_ is the API; go__ a cross-file internal (go__<file>_... where a file has
+ * several, as go__out_, go__sigstack_); a static function has a plain name, unless it can
+ * be a frame of a trace a report prints (a caller of go_panic or go__throw, a thread's
+ * start, a deferred call of the runtime): those keep go__, which the trace hides
+ * (traceback.c's is_api_name) in a static link too. */
 #ifndef GODEFER_INTERNAL_H
 #define GODEFER_INTERNAL_H
 
@@ -188,7 +193,7 @@ static inline void go__release_frame(go__g *g, go__frame *f) {
     if (f->n & GO__POOLED) go__release_pooled(g, f);
 }
 
-/* signal.c: is a, on the alternate signal stack, newer than b, on another stack?  (A
+/* sigstack.c: is a, on the alternate signal stack, newer than b, on another stack?  (A
  * handler running there interrupted b's code, whatever the addresses say.)  Asked only
  * where addresses compare the wrong way: no system call for a on the thread's stack. */
 GO__HIDDEN bool go__sigstack_newer(const go__g *g, uintptr_t a, uintptr_t b);
@@ -215,9 +220,7 @@ static inline const go__rec *go__next_defer(go__panic *p) {
 }
 
 /* value.c */
-extern GO__HIDDEN const go_type go__type_errorString, go__type_wrapError,
-    go__type_runtimeError, go__type_panicNil, go__type_fmtString;
-GO__HIDDEN go_any go__runtime_error(const char *text); /* static text, "runtime error: " added */
+extern GO__HIDDEN const go_type go__type_errorString, go__type_wrapError, go__type_fmtString;
 GO__HIDDEN size_t go__text(go_any v, char *buf, size_t size, bool *is_string);
 GO__HIDDEN char *go__text_alloc(go_any v, bool *is_string); /* error/String text, malloc'd */
 GO__HIDDEN void go__format_printval(go_any v, void (*emit)(void *, const char *, size_t),
@@ -271,7 +274,7 @@ GO__HIDDEN void *go__arch_coro_stack(void *top, void *arg);
 GO__HIDDEN bool go__coro_swap(void **save, void *sp, bool pass);
 GO__HIDDEN GO__NORETURN void go__coro_main(void *coro);
 
-/* signal.c */
+/* sigmask.c */
 GO__HIDDEN void go__sigmask_crossed(go__g *g, uintptr_t lo, uintptr_t hi);
 
 /* A recovery jumps from panic p up to hi, the frame it resumes.  If that passes over a
@@ -284,40 +287,30 @@ static inline void go__sigmask_jump(go__g *g, const go__panic *p, uintptr_t hi) 
         go__sigmask_crossed(g, p->bound - sizeof(void *), hi);
 }
 
+/* runtime_error.c: the values of Go's runtime errors (go_is_runtime_error) */
+extern GO__HIDDEN const go_type go__type_panicNil;
+GO__HIDDEN go_any go__runtime_error(const char *text); /* static text, "runtime error: " added */
+GO__HIDDEN go_any go__fault_error(int sig, int code, uintptr_t addr); /* go_fault_info's */
+
+/* signal.c: the handler */
 GO__HIDDEN void go__install_handlers(void);
-GO__HIDDEN void go__sigstack_init(go__g *g);
-GO__HIDDEN void go__sigstack_free(go__g *g);
 GO__HIDDEN void go__catch_faults(void); /* installs the handler for a fatal report */
 GO__HIDDEN GO__NORETURN void go__die_by_signal(int sig);
-extern GO__HIDDEN const go_type go__type_sigError;
+GO__HIDDEN void go__sig_handle(int sig, void (*fn)(int)); /* sa_handler, no flags or mask */
+GO__HIDDEN void go__sig_unblock(int sig);
 
-/* bounds.c */
-extern GO__HIDDEN const go_type go__type_boundsError, go__type_boundsErrorBig;
+/* sigstack.c */
+GO__HIDDEN void go__sigstack_init(go__g *g);
+GO__HIDDEN void go__sigstack_free(go__g *g);
+/* A mapping of guard bytes (no access) then size bytes of stack, or NULL. */
+GO__HIDDEN char *go__stack_map(size_t size, size_t guard);
+/* Is this fault the stack running out (sp: the interrupted stack pointer)? */
+GO__HIDDEN bool go__stack_overflowed(const go__g *g, int sig, const siginfo_t *si, uintptr_t sp);
+/* Is sp on g's thread stack, or below it where an overflow got to? */
+GO__HIDDEN bool go__on_thread_stack(const go__g *g, uintptr_t sp);
 
 /* report.c */
-GO__HIDDEN GO__NORETURN void go__fatalpanic(go__g *g);
-GO__HIDDEN void go__start_dying(void);
-GO__HIDDEN long go__dying_tid(void); /* the reporting thread's id, 0 if none */
-GO__HIDDEN GO__NORETURN void go__stop(void);
-GO__HIDDEN void go__flush_stdio(void);
-GO__HIDDEN const char *go__signame(int sig);
-GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
-GO__HIDDEN GO__NORETURN void go__fatal_notrace(const char *msg);
-GO__HIDDEN void go__report_fault(int sig, uintptr_t addr); /* returns if no part is guarded */
-GO__HIDDEN GO__NORETURN void go__report_end(int sig); /* exit 2, sig or SIGABRT (crash) */
-
-/* traceback.c */
 typedef void (*go__emit_fn)(void *ctx, const char *s, size_t n);
-GO__HIDDEN int go__capture(void **pcs, int max);
-GO__HIDDEN int go__capture_uc(void *ucontext, void **pcs, int max); /* from a signal context */
-GO__HIDDEN void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx);
-/* Walks the calling thread's stack up from its caller: visit(ctx, sp, sig) for each frame
- * until it returns false, sp the frame's stack pointer, sig the unwinder's signal-frame
- * flag (libgcc's on the interrupted frame, libunwind's on the handler's return into the
- * kernel's frame, whose sp is then that frame's). */
-GO__HIDDEN void go__walk_stack(bool (*visit)(void *ctx, uintptr_t sp, bool sig), void *ctx);
-GO__HIDDEN void go__print_created_by(const go__g *g, go__emit_fn emit, void *ctx);
-
 /* A small write-through buffer for fd 2, usable when malloc may not be. */
 typedef struct go__out {
     int fd;
@@ -329,8 +322,43 @@ GO__HIDDEN void go__out_str(go__out *o, const char *s);
 GO__HIDDEN void go__out_hex(go__out *o, uintptr_t v);
 GO__HIDDEN void go__out_dec(go__out *o, int64_t v);
 GO__HIDDEN void go__out_flush(go__out *o);
-/* report.c: the goroutines part of a report from pcs (GOTRACEBACK), symbolized on a
- * stack with room for it */
-GO__HIDDEN void go__print_goroutines(go__out *o, void **pcs, int n, bool fatal_error);
+GO__HIDDEN void go__emit_num(go__emit_fn emit, void *ctx, uint64_t v, bool hex);
+GO__HIDDEN GO__NORETURN void go__fatalpanic(go__g *g);
+GO__HIDDEN void go__start_dying(void);
+GO__HIDDEN long go__dying_tid(void); /* the reporting thread's id, 0 if none */
+GO__HIDDEN GO__NORETURN void go__stop(void);
+GO__HIDDEN void go__flush_stdio(void);
+GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
+GO__HIDDEN GO__NORETURN void go__fatal_notrace(const char *msg);
+GO__HIDDEN void go__report_fault(int sig, uintptr_t addr); /* returns if no part is guarded */
+GO__HIDDEN GO__NORETURN void go__report_end(int sig); /* exit 2, sig or SIGABRT (crash) */
+/* The goroutines part of a report (GOTRACEBACK): the trace of the code the signal context
+ * uc interrupted, or of the caller if uc is NULL, symbolized on a stack with room for it */
+GO__HIDDEN void go__report_goroutines(go__out *o, void *uc, bool fatal_error);
+
+/* fatal.c: the reports of signals not turned into panics */
+enum go__sigwhy {
+    GO__SIG_NOT_ENABLED, /* a fault, no fault panics asked for */
+    GO__SIG_IN_RUNTIME,  /* a fault in the runtime's bookkeeping */
+    GO__SIG_SENT         /* kill, raise, sigqueue: not a fault */
+};
+GO__HIDDEN const char *go__signame(int sig);
+GO__HIDDEN void go__signal_line(go__out *o, int sig, int code, uintptr_t addr, uintptr_t pc);
+GO__HIDDEN GO__NORETURN void go__fatal_signal(int sig, siginfo_t *si, void *uc,
+                                              enum go__sigwhy why);
+GO__HIDDEN GO__NORETURN void go__fatal_overflow(go__g *g, int sig, siginfo_t *si, void *uc);
+GO__HIDDEN GO__NORETURN void go__fatal_in_report(int sig, siginfo_t *si, void *uc);
+
+/* traceback.c */
+#define GO__TRACE_MAX 1024 /* program counters a report's trace captures */
+GO__HIDDEN int go__capture(void **pcs, int max);
+GO__HIDDEN int go__capture_uc(void *ucontext, void **pcs, int max); /* from a signal context */
+GO__HIDDEN void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx);
+/* Walks the calling thread's stack up from its caller: visit(ctx, sp, sig) for each frame
+ * until it returns false, sp the frame's stack pointer, sig the unwinder's signal-frame
+ * flag (libgcc's on the interrupted frame, libunwind's on the handler's return into the
+ * kernel's frame, whose sp is then that frame's). */
+GO__HIDDEN void go__walk_stack(bool (*visit)(void *ctx, uintptr_t sp, bool sig), void *ctx);
+GO__HIDDEN void go__print_created_by(const go__g *g, go__emit_fn emit, void *ctx);
 
 #endif

@@ -7,7 +7,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 #include "valgrind.h"
@@ -39,28 +38,26 @@ void go__out_emit(void *ctx, const char *s, size_t n) {
 
 void go__out_str(go__out *o, const char *s) { go__out_emit(o, s, strlen(s)); }
 
-void go__out_hex(go__out *o, uintptr_t v) {
-    char b[2 + 2 * sizeof v];
+/* The one number formatter of reports and traces: hex with 0x, or decimal. */
+void go__emit_num(go__emit_fn emit, void *ctx, uint64_t v, bool hex) {
+    char b[2 + 20]; /* "0x" and 16 digits, or 20 decimal ones */
     int i = sizeof b;
     do {
-        b[--i] = "0123456789abcdef"[v & 15];
-        v >>= 4;
+        b[--i] = "0123456789abcdef"[hex ? v & 15 : v % 10];
+        v = hex ? v >> 4 : v / 10;
     } while (v);
-    b[--i] = 'x';
-    b[--i] = '0';
-    go__out_emit(o, b + i, sizeof b - (size_t)i);
+    if (hex) {
+        b[--i] = 'x';
+        b[--i] = '0';
+    }
+    emit(ctx, b + i, sizeof b - (size_t)i);
 }
 
+void go__out_hex(go__out *o, uintptr_t v) { go__emit_num(go__out_emit, o, v, true); }
+
 void go__out_dec(go__out *o, int64_t v) {
-    char b[24];
-    int i = sizeof b;
-    uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-    do {
-        b[--i] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) b[--i] = '-';
-    go__out_emit(o, b + i, sizeof b - (size_t)i);
+    if (v < 0) go__out_emit(o, "-", 1);
+    go__emit_num(go__out_emit, o, v < 0 ? -(uint64_t)v : (uint64_t)v, false);
 }
 
 /* ---- GOTRACEBACK -------------------------------------------------------------------
@@ -249,10 +246,8 @@ static void run_trace_job(void *arg) {
 /* Runs the job on a new stack (never unmapped: the process is ending); false if no
  * memory could be mapped. */
 static bool on_new_stack(trace_job *j) {
-    char *m = mmap(NULL, NEW_STACK_GUARD + NEW_STACK, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-    if (m == MAP_FAILED) return false;
-    mprotect(m, NEW_STACK_GUARD, PROT_NONE);
+    char *m = go__stack_map(NEW_STACK, NEW_STACK_GUARD);
+    if (!m) return false;
     /* Valgrind must see a switch of stacks, not the coroutine's stack popped up to an sp
      * above it (whether it is above depends on where mmap puts it) */
     (void)VALGRIND_STACK_REGISTER(m + NEW_STACK_GUARD, m + NEW_STACK_GUARD + NEW_STACK);
@@ -272,10 +267,11 @@ static void print_pcs_part(go__out *o, const void *arg) {
         print_raw_pcs(o, j.pcs, j.n, "(no stack to symbolize on; program counters:)\n");
 }
 
-static void goroutine_line(go__out *o, int64_t goid) {
+/* "goroutine N [state]:" and what follows it (state_on: " [state]:\n..."). */
+static void goroutine_line(go__out *o, int64_t goid, const char *state_on) {
     go__out_str(o, "\ngoroutine ");
     go__out_dec(o, goid);
-    go__out_str(o, " [running]:\n");
+    go__out_str(o, state_on);
 }
 
 static void sort_by_id(int64_t *ids, bool *running, int n) {
@@ -292,7 +288,7 @@ static void sort_by_id(int64_t *ids, bool *running, int n) {
  * thread run on: their stacks cannot be read safely, and Go says so for its own in that
  * case; those switched out of every thread (coroutines) are not walked either. */
 static void print_others(go__out *o) {
-    enum { MAXG = 4096 };
+    enum { MAXG = 4096 };     /* goroutines listed */
     static int64_t ids[MAXG]; /* the reporting thread's */
     static bool running[MAXG];
     int n = go__other_goids(ids, running, MAXG);
@@ -302,13 +298,12 @@ static void print_others(go__out *o) {
     }
     sort_by_id(ids, running, n < MAXG ? n : MAXG); /* in id order, as Go lists them */
     for (int i = 0; i < n && i < MAXG; i++) {
-        go__out_str(o, "\ngoroutine ");
-        go__out_dec(o, ids[i]);
-        if (running[i])
-            go__out_str(
-                o, " [running]:\n\tgoroutine running on other thread; stack unavailable\n");
-        else /* switched out of every thread: Go's state of a coroutine's goroutine */
-            go__out_str(o, " [coroutine]:\n\tgoroutine not running; stack not shown\n");
+        /* running on another thread, or switched out of every thread (Go's state of a
+         * coroutine's goroutine) */
+        goroutine_line(
+            o, ids[i],
+            running[i] ? " [running]:\n\tgoroutine running on other thread; stack unavailable\n"
+                       : " [coroutine]:\n\tgoroutine not running; stack not shown\n");
     }
     if (n > MAXG) {
         go__out_str(o, "\n...");
@@ -321,21 +316,23 @@ static void print_others(go__out *o) {
 /* The goroutines part of a report, as GOTRACEBACK says: none, the reporting goroutine
  * (godefer's frames too at system), then the others at all; a fatal error lists the
  * others at every level but none, as Go's throw does. */
-void go__print_goroutines(go__out *o, void **pcs, int n, bool fatal_error) {
+static void print_goroutines(go__out *o, void **pcs, int n, bool fatal_error) {
     uint32_t t = tb_flags();
     if (t >> TB_SHIFT == 0) return;
     const go__g *g = (const go__g *)go__curg;
-    goroutine_line(o, g ? g->goid : gettid() == getpid() ? 1 : 0);
+    goroutine_line(o, g ? g->goid : gettid() == getpid() ? 1 : 0, " [running]:\n");
     go__out_flush(o);
     trace_job j = {o, pcs, n, t >> TB_SHIFT >= 2, g};
     guarded(o, print_pcs_part, &j);
     if (t & TB_ALL || fatal_error) print_others(o);
 }
 
-static void go__print_goroutine_trace(go__out *o, bool fatal_error) {
-    static void *pcs[1024]; /* only the reporting thread gets here */
-    int n = go__capture(pcs, 1024);
-    go__print_goroutines(o, pcs, n, fatal_error);
+/* The trace of the code a signal interrupted (uc), or else of the caller's, whose leading
+ * go__ frames the trace hides; then the goroutines part. */
+void go__report_goroutines(go__out *o, void *uc, bool fatal_error) {
+    static void *pcs[GO__TRACE_MAX]; /* only the reporting thread gets here */
+    int n = uc ? go__capture_uc(uc, pcs, GO__TRACE_MAX) : go__capture(pcs, GO__TRACE_MAX);
+    print_goroutines(o, pcs, n, fatal_error);
 }
 
 /* Go's throw: "fatal error: msg", the goroutines if asked, status 2. */
@@ -346,7 +343,7 @@ static GO__NORETURN void go__fatal(const char *msg, bool trace) {
     go__out_str(&o, "fatal error: ");
     go__out_str(&o, msg);
     go__out_str(&o, "\n");
-    if (trace) go__print_goroutine_trace(&o, true);
+    if (trace) go__report_goroutines(&o, NULL, true);
     go__out_flush(&o);
     go__report_end(0);
 }
@@ -393,7 +390,7 @@ static void go__preprintpanics(go__g *g) {
 }
 
 /* The panic lines, oldest first; a panic that was repanicked is shown by its repanic. */
-static void go__printpanics(go__out *o, const void *newest) {
+static void printpanics(go__out *o, const void *newest) {
     static const go__panic *chain[MAXPANICS]; /* newest first; the reporting thread's */
     int n = 0;
     for (const go__panic *p = newest; p && n < MAXPANICS; p = p->link) chain[n++] = p;
@@ -412,34 +409,16 @@ static void go__printpanics(go__out *o, const void *newest) {
     }
 }
 
-const char *go__signame(int sig) {
-    switch (sig) {
-    case SIGSEGV: return "SIGSEGV: segmentation violation";
-    case SIGBUS: return "SIGBUS: bus error";
-    case SIGFPE: return "SIGFPE: floating-point exception";
-    case SIGILL: return "SIGILL: illegal instruction";
-    default: return "signal";
-    }
-}
-
 void go__fatalpanic(go__g *g) {
     go__preprintpanics(g);
     go__start_dying();
     go__flush_stdio();
     go__out o = {.fd = 2};
-    if (g->panic) guarded(&o, go__printpanics, g->panic);
+    if (g->panic) guarded(&o, printpanics, g->panic);
     if (g->sig.sig) { /* Go's g.sig: the last signal panic's, even recovered */
-        go__out_str(&o, "[signal ");
-        go__out_str(&o, go__signame(g->sig.sig));
-        go__out_str(&o, " code=");
-        go__out_hex(&o, (uintptr_t)g->sig.code);
-        go__out_str(&o, " addr=");
-        go__out_hex(&o, g->sig.addr);
-        go__out_str(&o, " pc=");
-        go__out_hex(&o, g->sig.pc);
-        go__out_str(&o, "]\n");
+        go__signal_line(&o, g->sig.sig, g->sig.code, g->sig.addr, g->sig.pc);
     }
-    go__print_goroutine_trace(&o, false);
+    go__report_goroutines(&o, NULL, false);
     go__out_flush(&o);
     go__report_end(0);
 }

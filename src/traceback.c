@@ -231,54 +231,56 @@ static bool split_part(Dwarf_Die *scopes, int ns, int i, const char *iname) {
     return false;
 }
 
+/* pc's file and line, from pc's own unit (dwfl_module_getsrc finds the unit as
+ * dwfl_module_addrdie does). */
+static void src_line(Dwfl_Module *m, Dwarf_Die *cu, Dwarf_Addr bias, uintptr_t pc, sym *s) {
+    Dwarf_Line *dl = cu ? dwarf_getsrc_die(cu, pc - bias) : NULL;
+    Dwfl_Line *ln = dl ? NULL : dwfl_module_getsrc(m, pc);
+    if (dl) {
+        s->file = dwarf_linesrc(dl, NULL, NULL);
+        dwarf_lineno(dl, &s->line);
+    } else if (ln) {
+        s->file = dwfl_lineinfo(ln, NULL, &s->line, NULL, NULL, NULL);
+    }
+}
+
+/* The inlined calls at pc, innermost first, into out (at most max); out[0] holds pc's
+ * file and line, and each call's place moves to the next entry, which is returned: the
+ * real function's place. */
+static int inlined_calls(Dwarf_Die *cu, Dwarf_Addr pc, sym *out, int max) {
+    Dwarf_Die scopes[MAXSCOPES];
+    int ns = scopes_at(cu, pc, scopes), k = 0;
+    for (int i = 0; i < ns && k < max - 1; i++) {
+        int tag = dwarf_tag(&scopes[i]);
+        if (tag == DW_TAG_subprogram) break;
+        if (tag != DW_TAG_inlined_subroutine) continue;
+        const char *iname = die_name(&scopes[i]);
+        if (split_part(scopes, ns, i, iname)) continue;
+        out[k + 1] = (sym){.file = call_file(cu, &scopes[i]), .line = call_line(&scopes[i]),
+                           .module = out[k].module};
+        out[k].name = iname;
+        out[k].inl = true;
+        k++;
+    }
+    return k;
+}
+
+/* pc's frames, inlined calls first (at most MAXINL), then the function's. */
 static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
     memset(out, 0, sizeof *out);
     Dwfl_Module *m = d ? dwfl_addrmodule(d, pc) : NULL;
     if (!m) return 1;
     out->module = dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
     GElf_Off off = 0;
-    GElf_Sym s;
-    const char *name = dwfl_module_addrinfo(m, pc, &off, &s, NULL, NULL, NULL);
-    const char *file = NULL;
-    int line = 0;
-    int k = 0;
+    GElf_Sym es;
+    const char *name = dwfl_module_addrinfo(m, pc, &off, &es, NULL, NULL, NULL);
     Dwarf_Addr bias = 0;
     Dwarf_Die cubuf;
     Dwarf_Die *cu = find_cu(m, pc, &bias, &cubuf);
-    /* The line from pc's own unit (dwfl_module_getsrc finds the unit as
-     * dwfl_module_addrdie does). */
-    Dwarf_Line *dl = cu ? dwarf_getsrc_die(cu, pc - bias) : NULL;
-    Dwfl_Line *ln = dl ? NULL : dwfl_module_getsrc(m, pc);
-    if (dl) {
-        file = dwarf_linesrc(dl, NULL, NULL);
-        dwarf_lineno(dl, &line);
-    } else if (ln) {
-        file = dwfl_lineinfo(ln, NULL, &line, NULL, NULL, NULL);
-    }
-    if (cu) {
-        Dwarf_Die scopes[MAXSCOPES];
-        int ns = scopes_at(cu, pc - bias, scopes);
-        for (int i = 0; i < ns && k < MAXINL - 1; i++) {
-            int tag = dwarf_tag(&scopes[i]);
-            if (tag == DW_TAG_subprogram) break;
-            if (tag != DW_TAG_inlined_subroutine) continue;
-            const char *iname = die_name(&scopes[i]);
-            if (split_part(scopes, ns, i, iname)) continue;
-            out[k].name = iname;
-            out[k].file = file;
-            out[k].line = line;
-            out[k].module = out->module;
-            out[k].inl = true;
-            k++;
-            file = call_file(cu, &scopes[i]);
-            line = call_line(&scopes[i]);
-        }
-    }
+    src_line(m, cu, bias, pc, out);
+    int k = cu ? inlined_calls(cu, pc - bias, out, MAXINL) : 0;
     out[k].name = name;
-    out[k].file = file;
-    out[k].line = line;
     out[k].off = off;
-    out[k].module = out->module;
     out[k].inl = false;
     return k + 1;
 }
@@ -378,20 +380,6 @@ static bool is_sanitizer(const sym *s) {
 
 static void emit_str(go__emit_fn emit, void *ctx, const char *s) { emit(ctx, s, strlen(s)); }
 
-static void emit_num(go__emit_fn emit, void *ctx, uintptr_t v, bool hex) {
-    char b[32];
-    int i = sizeof b;
-    do {
-        b[--i] = "0123456789abcdef"[hex ? v & 15 : v % 10];
-        v = hex ? v >> 4 : v / 10;
-    } while (v);
-    if (hex) {
-        b[--i] = 'x';
-        b[--i] = '0';
-    }
-    emit(ctx, b + i, sizeof b - (size_t)i);
-}
-
 static void emit_name(const sym *s, go__emit_fn emit, void *ctx) {
     if (s->name)
         emit(ctx, s->name, base_len(s->name));
@@ -406,17 +394,17 @@ static void emit_place(const sym *s, uintptr_t pc, go__emit_fn emit, void *ctx) 
     if (s->file) {
         emit_str(emit, ctx, s->file);
         emit_str(emit, ctx, ":");
-        emit_num(emit, ctx, (uintptr_t)s->line, false);
+        go__emit_num(emit, ctx, (uintptr_t)s->line, false);
     } else {
         emit_str(emit, ctx, s->module ? s->module : "??");
     }
     if (!s->inl) {
         emit_str(emit, ctx, " +");
-        emit_num(emit, ctx, s->off, true);
+        go__emit_num(emit, ctx, s->off, true);
     }
     if (pc) {
         emit_str(emit, ctx, " pc=");
-        emit_num(emit, ctx, pc, true);
+        go__emit_num(emit, ctx, pc, true);
     }
     emit_str(emit, ctx, "\n");
 }
@@ -447,7 +435,7 @@ void go__print_created_by(const go__g *g, go__emit_fn emit, void *ctx) {
     emit_str(emit, ctx, "created by ");
     emit_name(&s, emit, ctx);
     emit_str(emit, ctx, " in goroutine ");
-    emit_num(emit, ctx, (uintptr_t)g->parent_goid, false);
+    go__emit_num(emit, ctx, (uintptr_t)g->parent_goid, false);
     emit_str(emit, ctx, "\n");
     emit_place(&s, 0, emit, ctx);
 #ifdef GODEFER_HAVE_LIBDW
@@ -455,24 +443,53 @@ void go__print_created_by(const go__g *g, go__emit_fn emit, void *ctx) {
 #endif
 }
 
-/* Prints the frames of pcs (innermost first) as Go does: the runtime's own frames are
- * hidden, except panic entry points in the middle of the trace ("panic(...)"); the trace
- * stops after main or at the thread's start routine's caller; past 100 frames only the
- * top and bottom 50 are shown.  With system (GOTRACEBACK=system), every frame is shown,
- * with its pc, as Go shows its runtime's frames then. */
-static void *volatile trace_held[2]; /* see go__print_trace */
+/* Past TRACE_ELIDE_OVER frames, only the innermost and outermost TRACE_KEEP are shown. */
+#define TRACE_ELIDE_OVER 100
+#define TRACE_KEEP 50
+/* Frames a trace holds: each program counter may give inlined calls too. */
+#define TRACE_FRAMES (GO__TRACE_MAX + 64)
 
-void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx) {
-    enum { MAXF = 1024 + 64 };
-    Dwfl *d = open_dwfl();
-    sym *fr = calloc(MAXF, sizeof *fr);
-    /* Only the reporting thread gets here.  What it allocates stays reachable while it
-     * runs, also once a fault cut the trace short (report.c's guard): not a leak. */
-    trace_held[0] = d;
-    trace_held[1] = fr;
-    int nf = 0;
-    bool started = false, done = false, faulted = false;
-    for (int i = 0; i < n && fr && !done; i++) {
+/* The frames kept so far, and where the walk is. */
+typedef struct frames {
+    sym *fr;
+    int n;
+    bool started; /* a frame was kept: leading runtime frames are hidden */
+    bool done;    /* the trace ended (main, or the thread's start) */
+} frames;
+
+/* Keeps s as Go would show it: the runtime's own frames are hidden, except panic entry
+ * points in the middle of the trace ("panic(...)"); the trace stops after main or at the
+ * thread's start routine's caller. */
+static void keep(frames *t, const sym *s) {
+    /* Leading runtime frames are hidden, panic entries included (Go shows gopanic only
+     * once a frame was printed), but not Goexit: a deferred call that faults in Goexit's
+     * loop leaves runtime.Goexit as Go's first frame. */
+    if (!t->started) {
+        if (is_runtime(s) && !name_is(s, "go_goexit")) return;
+        t->started = true;
+    }
+    if (is_thread_base(s)) {
+        t->done = true;
+        return;
+    }
+    if (is_runtime(s) && !is_panic_entry(s) && !name_is(s, "go_goexit")) return;
+    if (is_sanitizer(s)) return;
+    /* The part of f that GCC's ipa-split outlined (f.part.N) is called by the rest of f:
+     * one Go frame. */
+    const sym *last = t->n > 0 ? &t->fr[t->n - 1] : NULL;
+    if (last && last->name && strstr(last->name, ".part.") && s->name &&
+        base_len(s->name) == base_len(last->name) &&
+        strncmp(s->name, last->name, base_len(s->name)) == 0)
+        return;
+    t->fr[t->n++] = *s;
+    if (name_is(s, "main")) t->done = true;
+}
+
+/* Symbolizes pcs (innermost first) into t's frames.  With system (GOTRACEBACK=system),
+ * every frame is kept, with its pc, as Go shows its runtime's frames then. */
+static void collect(frames *t, Dwfl *d, void **pcs, int n, bool system) {
+    bool faulted = false;
+    for (int i = 0; i < n && !t->done; i++) {
         uintptr_t pc = (uintptr_t)pcs[i];
         uintptr_t look = i > 0 ? pc - 1 : pc; /* return addresses point past the call */
         /* go__sigpanic's return address is the faulting pc + a bias: the place is the
@@ -482,51 +499,47 @@ void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx
         int k = symbolize(d, look, buf);
         bool lib = in_godefer_object(look);
         faulted = name_is(&buf[k - 1], "go__sigpanic");
-        for (int j = 0; j < k && nf < MAXF; j++) {
+        for (int j = 0; j < k && t->n < TRACE_FRAMES && !t->done; j++) {
             sym *s = &buf[j];
             s->lib = lib;
             if (!s->inl) s->off += place - look;
             s->pc = system && !s->inl ? place : 0;
-            if (system) {
-                fr[nf++] = *s;
-                continue;
-            }
-            /* Leading runtime frames are hidden, panic entries included (Go shows
-             * gopanic only once a frame was printed), but not Goexit: a deferred call
-             * that faults in Goexit's loop leaves runtime.Goexit as Go's first frame. */
-            if (!started) {
-                if (is_runtime(s) && !name_is(s, "go_goexit")) continue;
-                started = true;
-            }
-            if (is_thread_base(s)) {
-                done = true;
-                break;
-            }
-            if (is_runtime(s) && !is_panic_entry(s) && !name_is(s, "go_goexit")) continue;
-            if (is_sanitizer(s)) continue;
-            /* The part of f that GCC's ipa-split outlined (f.part.N) is called by the
-             * rest of f: one Go frame. */
-            if (nf > 0 && fr[nf - 1].name && strstr(fr[nf - 1].name, ".part.") && s->name &&
-                base_len(s->name) == base_len(fr[nf - 1].name) &&
-                strncmp(s->name, fr[nf - 1].name, base_len(s->name)) == 0)
-                continue;
-            fr[nf++] = *s;
-            if (name_is(s, "main")) {
-                done = true;
-                break;
-            }
+            if (system)
+                t->fr[t->n++] = *s;
+            else
+                keep(t, s);
         }
     }
-    for (int i = 0; i < nf; i++) {
-        if (nf > 100 && i == 50) {
+}
+
+static void print_frames(const frames *t, go__emit_fn emit, void *ctx) {
+    for (int i = 0; i < t->n; i++) {
+        if (t->n > TRACE_ELIDE_OVER && i == TRACE_KEEP) {
             emit_str(emit, ctx, "...");
-            emit_num(emit, ctx, (uintptr_t)(nf - 100), false);
+            go__emit_num(emit, ctx, (uintptr_t)(t->n - 2 * TRACE_KEEP), false);
             emit_str(emit, ctx, " frames elided...\n");
-            i = nf - 50;
+            i = t->n - TRACE_KEEP;
         }
-        emit_frame(&fr[i], is_panic_entry(&fr[i]) ? "panic" : NULL, fr[i].pc, emit, ctx);
+        const sym *s = &t->fr[i];
+        emit_frame(s, is_panic_entry(s) ? "panic" : NULL, s->pc, emit, ctx);
     }
-    free(fr);
+}
+
+/* Prints the frames of pcs (innermost first) as Go does (collect, print_frames). */
+static void *volatile trace_held[2]; /* see go__print_trace */
+
+void go__print_trace(void **pcs, int n, bool system, go__emit_fn emit, void *ctx) {
+    Dwfl *d = open_dwfl();
+    frames t = {.fr = calloc(TRACE_FRAMES, sizeof *t.fr)};
+    /* Only the reporting thread gets here.  What it allocates stays reachable while it
+     * runs, also once a fault cut the trace short (report.c's guard): not a leak. */
+    trace_held[0] = d;
+    trace_held[1] = t.fr;
+    if (t.fr) {
+        collect(&t, d, pcs, n, system);
+        print_frames(&t, emit, ctx);
+    }
+    free(t.fr);
 #ifdef GODEFER_HAVE_LIBDW
     if (d) dwfl_end(d);
 #endif

@@ -57,33 +57,6 @@ const go_type go__type_wrapError = {.name = "*fmt.wrapError",
                                     .unwrap = wrapError_unwrap,
                                     .release = wrapError_release};
 
-/* runtime.Error values: Go's runtime.errorString and *runtime.PanicNilError. */
-static size_t runtimeError_error(go_any v, char *buf, size_t size) {
-    static const char prefix[] = "runtime error: ";
-    size_t np = sizeof prefix - 1, ns = strlen(v.v.s);
-    if (size) {
-        size_t k = np < size - 1 ? np : size - 1;
-        memcpy(buf, prefix, k);
-        copy_text(v.v.s, buf + k, size - k);
-    }
-    return np + ns;
-}
-const go_type go__type_runtimeError = {
-    .name = "runtime.errorString", .kind = GO_KIND_STRING, .error = runtimeError_error};
-static size_t panicNil_error(go_any v, char *buf, size_t size) {
-    (void)v;
-    return copy_text("panic called with nil argument", buf, size);
-}
-const go_type go__type_panicNil = {
-    .name = "*runtime.PanicNilError", .kind = GO_KIND_POINTER, .error = panicNil_error};
-
-go_any go__runtime_error(const char *text) { return go_make_str(&go__type_runtimeError, text); }
-
-bool go_is_runtime_error(go_any v) {
-    return v.type == &go__type_runtimeError || v.type == &go__type_panicNil ||
-           v.type == &go__type_sigError || v.type == &go__type_boundsError ||
-           v.type == &go__type_boundsErrorBig;
-}
 bool go_is_error(go_any v) { return v.type && v.type->error; }
 go_any go_unwrap(go_any v) {
     return v.type && v.type->unwrap ? v.type->unwrap(v) : go_nil();
@@ -172,12 +145,9 @@ char *go__text_alloc(go_any v, bool *is_string) {
     return s;
 }
 
-/* fmt's %v for float64: the shortest digits that read back as f, in %e form when the
- * decimal exponent is < -4 or >= 6 (strconv's rule for the shortest form). */
-static void fmt_float(sbuf *b, double f) {
-    if (isnan(f)) return sb_str(b, "NaN");
-    if (isinf(f)) return sb_str(b, f > 0 ? "+Inf" : "-Inf");
-    if (f == 0) return sb_str(b, signbit(f) ? "-0" : "0");
+/* The shortest decimal digits that read back as f (f finite, not 0) into digs (at most
+ * 17, no trailing zeros), their count in *nd; returns the decimal exponent. */
+static int shortest_digits(double f, char *digs, int *nd) {
     char e[40];
     int p;
     for (p = 1; p < 17; p++) {
@@ -186,18 +156,24 @@ static void fmt_float(sbuf *b, double f) {
     }
     if (p == 17) snprintf(e, sizeof e, "%.*e", 16, f);
     /* e is [-]d[.ddd]e(+|-)xx */
-    char digs[24];
-    int nd = 0;
-    const char *s = e;
-    bool neg = *s == '-';
-    if (neg) s++;
+    const char *s = e + (*e == '-');
+    int n = 0;
     for (; *s && *s != 'e'; s++)
-        if (*s != '.') digs[nd++] = *s;
-    while (nd > 1 && digs[nd - 1] == '0') nd--;
-    int x = atoi(s + 1);
-    char out[64];
-    int o = 0;
-    if (neg) out[o++] = '-';
+        if (*s != '.') digs[n++] = *s;
+    while (n > 1 && digs[n - 1] == '0') n--;
+    *nd = n;
+    return atoi(s + 1);
+}
+
+/* fmt's %v for float64: the shortest digits that read back as f, in %e form when the
+ * decimal exponent is < -4 or >= 6 (strconv's rule for the shortest form). */
+static void fmt_float(sbuf *b, double f) {
+    if (isnan(f)) return sb_str(b, "NaN");
+    if (isinf(f)) return sb_str(b, f > 0 ? "+Inf" : "-Inf");
+    if (f == 0) return sb_str(b, signbit(f) ? "-0" : "0");
+    char digs[24], out[64];
+    int nd, o = 0, x = shortest_digits(f, digs, &nd);
+    if (f < 0) out[o++] = '-';
     if (x < -4 || x >= 6) {
         out[o++] = digs[0];
         if (nd > 1) {
@@ -264,38 +240,39 @@ int go_fprint(FILE *f, go_any v) {
 
 /* ---- the runtime's print, for panic reports ------------------------------------- */
 
+enum { PRINT_DIGITS = 7 }; /* Go's print(float64) shows 7 significant digits */
+
+/* Scales v (finite, > 0) to [1, 10), rounded to PRINT_DIGITS digits: returns the decimal
+ * exponent. */
+static int print_scale(double *v) {
+    int e = 0;
+    while (*v >= 10) {
+        e++;
+        *v /= 10;
+    }
+    while (*v < 1) {
+        e--;
+        *v *= 10;
+    }
+    double h = 5.0;
+    for (int i = 0; i < PRINT_DIGITS; i++) h /= 10;
+    *v += h;
+    if (*v >= 10) {
+        e++;
+        *v /= 10;
+    }
+    return e;
+}
+
 /* Go's print(float64): +d.dddddde+ddd, computed the way the runtime does. */
 static void print_float(go__emit_fn emit, void *ctx, double v) {
     if (v != v) return emit(ctx, "NaN", 3);
     if (v + v == v && v > 0) return emit(ctx, "+Inf", 4);
     if (v + v == v && v < 0) return emit(ctx, "-Inf", 4);
-    enum { N = 7 };
+    enum { N = PRINT_DIGITS };
     char buf[N + 7];
-    buf[0] = '+';
-    int e = 0;
-    if (v == 0) {
-        if (signbit(v)) buf[0] = '-';
-    } else {
-        if (v < 0) {
-            v = -v;
-            buf[0] = '-';
-        }
-        while (v >= 10) {
-            e++;
-            v /= 10;
-        }
-        while (v < 1) {
-            e--;
-            v *= 10;
-        }
-        double h = 5.0;
-        for (int i = 0; i < N; i++) h /= 10;
-        v += h;
-        if (v >= 10) {
-            e++;
-            v /= 10;
-        }
-    }
+    buf[0] = v < 0 || (v == 0 && signbit(v)) ? '-' : '+';
+    int e = v == 0 ? 0 : (v = fabs(v), print_scale(&v));
     for (int i = 0; i < N; i++) {
         int d = (int)v;
         buf[i + 2] = (char)(d + '0');
@@ -305,11 +282,8 @@ static void print_float(go__emit_fn emit, void *ctx, double v) {
     buf[1] = buf[2];
     buf[2] = '.';
     buf[N + 2] = 'e';
-    buf[N + 3] = '+';
-    if (e < 0) {
-        e = -e;
-        buf[N + 3] = '-';
-    }
+    buf[N + 3] = e < 0 ? '-' : '+';
+    if (e < 0) e = -e;
     buf[N + 4] = (char)(e / 100 + '0');
     buf[N + 5] = (char)(e / 10 % 10 + '0');
     buf[N + 6] = (char)(e % 10 + '0');

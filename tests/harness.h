@@ -201,6 +201,28 @@ __attribute__((unused)) static child_result *run_child_env(const char *name, con
 }
 __attribute__((unused)) static child_result *run_child(const char *name) { return run_child_env(name, NULL); }
 
+/* The child ends as Go's throw does: "fatal error: msg", status 2. */
+__attribute__((unused)) static void expect_fatal(const char *child, const char *msg) {
+    child_result *r = run_child(child);
+    ASSERT_INT(r->status, 2);
+    char want[160];
+    snprintf(want, sizeof want, "fatal error: %s\n", msg);
+    ASSERT_CONTAINS(r->err, want);
+}
+
+/* The child printed "goid=N" (N > 1, not the main goroutine) on stdout, then panicked
+ * with text (status 2): the report names goroutine N. */
+__attribute__((unused)) static void expect_panic_in_goroutine(const child_result *r,
+                                                              const char *text) {
+    ASSERT_INT(r->status, 2);
+    long long id = 0;
+    const char *o = strstr(r->out, "goid=");
+    ASSERT(o && sscanf(o, "goid=%lld", &id) == 1 && id > 1);
+    char want[160];
+    snprintf(want, sizeof want, "panic: %s\n\ngoroutine %lld [running]:\n", text, id);
+    ASSERT_CONTAINS(r->err, want);
+}
+
 /* The header of a report: its lines before the blank line that precedes the goroutine
  * line ("panic: ...\n" lines, a "[signal ...]" line, or "fatal error: ...\n"). */
 __attribute__((unused)) static const char *report_head(const child_result *r) {

@@ -8,6 +8,7 @@
 
 #include "faults.h"
 #include "harness.h"
+#include "two_level.h"
 
 static void logs(const char *s) { tlog("%s", s); }
 
@@ -50,28 +51,7 @@ static void test_resume_yield(void) {
 struct who {
     const char *name;
 };
-static void outer_done(struct who *w) { tlog("%s.outer", w->name); }
-static void inner_done(struct who *w) { tlog("%s.inner", w->name); }
-static void recover_log(struct who *w) {
-    go_any r = go_recover();
-    if (!go_isnil(r)) tlog("%s.recovered=%s", w->name, r.v.s);
-}
-static void two_level(struct who *w) {
-    tlog("%s.start", w->name);
-    go_frame {
-        go_defer(outer_done, w);
-        go_coro_yield();
-        go_frame {
-            go_defer(recover_log, w);
-            go_defer(inner_done, w);
-            go_coro_yield();
-            go_panic(go_str(w->name));
-        }
-        tlog("%s.after", w->name);
-        go_coro_yield();
-    }
-    tlog("%s.end", w->name);
-}
+static void two_level(struct who *w) { two_level_run(&w->name, go_coro_yield, NULL, NULL); }
 
 static void test_interleaved(void) {
     struct who a = {"A"}, b = {"B"};
@@ -97,9 +77,9 @@ static void test_interleaved(void) {
 /* ---- Goexit ends the coroutine, not the thread --------------------------------------- */
 static void exits(struct who *w) {
     go_frame {
-        go_defer(outer_done, w);
+        go_defer(log_outer, &w->name);
         go_frame {
-            go_defer(inner_done, w);
+            go_defer(log_inner, &w->name);
             go_coro_yield();
             go_goexit();
         }
@@ -134,10 +114,10 @@ static void suspended(struct who *w) {
     body_sp = (uintptr_t)&here;
     body_id = go_goid();
     go_frame {
-        go_defer(outer_done, w);
+        go_defer(log_outer, &w->name);
         go_frame {
             go_defer(where, w);
-            go_defer(inner_done, w);
+            go_defer(log_inner, &w->name);
             go_coro_yield();
             tlog("not reached");
         }
@@ -187,7 +167,7 @@ static void test_fault(void) {
 /* ---- a coroutine resumes another ------------------------------------------------------ */
 static void inner_co(struct who *w) {
     go_frame {
-        go_defer(inner_done, w);
+        go_defer(log_inner, &w->name);
         go_coro_yield();
     }
 }
@@ -195,7 +175,7 @@ static void outer_co(struct who *w) {
     struct who in = {"in"};
     go_coro *c = go_coro_new(inner_co, &in);
     go_frame {
-        go_defer(outer_done, w);
+        go_defer(log_outer, &w->name);
         ASSERT(go_coro_resume(c));
         go_coro_yield();
         ASSERT(!go_coro_resume(c));
@@ -404,26 +384,12 @@ static void test_panic_report(void) {
     const char *kids[] = {"panic", "panic_small"};
     for (int k = 0; k < 2; k++) {
         child_result *r = run_child(kids[k]);
-        ASSERT_INT(r->status, 2);
-        long long id = 0;
-        const char *o = strstr(r->out, "goid=");
-        ASSERT(o && sscanf(o, "goid=%lld", &id) == 1 && id > 1);
-        char want[96];
-        snprintf(want, sizeof want, "panic: coroutine boom\n\ngoroutine %lld [running]:\n", id);
-        ASSERT_CONTAINS(r->err, want);
+        expect_panic_in_goroutine(r, "coroutine boom");
         ASSERT_CONTAINS(r->out, "coroutine boom.outer"); /* its deferred call ran */
         ASSERT_NOT_CONTAINS(r->out, "must not run");
         /* The trace stops at the coroutine's entry: nothing of the resumer's stack. */
         IF_SYMBOLS(ASSERT_STR(trace_funcs(r), "boom_deep boom"));
     }
-}
-
-static void expect_fatal(const char *child, const char *msg) {
-    child_result *r = run_child(child);
-    ASSERT_INT(r->status, 2);
-    char want[160];
-    snprintf(want, sizeof want, "fatal error: %s\n", msg);
-    ASSERT_CONTAINS(r->err, want);
 }
 
 static void test_misuse(void) {

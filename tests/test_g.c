@@ -11,6 +11,7 @@
 
 #include "faults.h"
 #include "harness.h"
+#include "two_level.h"
 
 #ifndef HAVE_VALGRIND_H
 #define VALGRIND_STACK_REGISTER(lo, hi) ((void)(lo), (void)(hi), 0u)
@@ -228,31 +229,11 @@ static const switcher sw_pcl = {"pcl", pcl_start, pcl_resume, pcl_yield, pcl_des
 
 /* ---- the scenario: frames, yields inside them, a panic recovered while the other
  * coroutine is suspended inside its own frames ----------------------------------------- */
-static void outer_done(co *c) { tlog("%s.outer", c->name); }
-static void inner_done(co *c) { tlog("%s.inner", c->name); }
-static void recover_log(co *c) {
-    go_any r = go_recover();
-    if (!go_isnil(r)) tlog("%s.recovered=%s", c->name, r.v.s);
-}
-
-static void two_level(co *c) {
+static void check_goid(void *arg) {
+    co *c = arg;
     if (go_goid() != c->id) tlog("%s:wrong-goid", c->name);
-    tlog("%s.start", c->name);
-    go_frame {
-        go_defer(outer_done, c);
-        yield();
-        go_frame {
-            go_defer(recover_log, c);
-            go_defer(inner_done, c);
-            yield();
-            go_panic(go_str(c->name));
-        }
-        tlog("%s.after", c->name);
-        if (go_goid() != c->id) tlog("%s:wrong-goid", c->name);
-        yield();
-    }
-    tlog("%s.end", c->name);
 }
+static void two_level(co *c) { two_level_run(&c->name, yield, check_goid, c); }
 
 static void main_done(void *u) {
     (void)u;
@@ -300,7 +281,7 @@ static void fault_recover(co *c) {
 }
 static void fault_body(co *c) {
     go_frame {
-        go_defer(outer_done, c);
+        go_defer(log_outer, &c->name);
         if (c->name[0] == 'F') {
             go_set_panic_on_fault(true);
             go_frame {
@@ -369,7 +350,7 @@ static void child_no_hook(void) {
 /* An unrecovered panic in a coroutine: the report names its goroutine. */
 static void boom(co *c) {
     go_frame {
-        go_defer(outer_done, c);
+        go_defer(log_outer, &c->name);
         yield();
         printf("goid=%lld\n", (long long)go_goid());
         go_panic(go_str("coroutine boom"));
@@ -418,22 +399,7 @@ static void test_no_hook_is_misuse(void) {
 }
 
 static void test_panic_names_goroutine(void) {
-    child_result *r = run_child("panic");
-    ASSERT_INT(r->status, 2);
-    long long id = 0;
-    const char *o = strstr(r->out, "goid=");
-    ASSERT(o && sscanf(o, "goid=%lld", &id) == 1 && id > 1);
-    char want[64];
-    snprintf(want, sizeof want, "panic: coroutine boom\n\ngoroutine %lld [running]:\n", id);
-    ASSERT_CONTAINS(r->err, want);
-}
-
-static void expect_fatal(const char *child, const char *msg) {
-    child_result *r = run_child(child);
-    ASSERT_INT(r->status, 2);
-    char want[160];
-    snprintf(want, sizeof want, "fatal error: %s\n", msg);
-    ASSERT_CONTAINS(r->err, want);
+    expect_panic_in_goroutine(run_child("panic"), "coroutine boom");
 }
 
 static void test_misuse(void) {

@@ -132,20 +132,38 @@ static void with_usr2_blocked(bool on) {
 #define NESTED_HANDLERS 1
 #endif
 
-/* One case: sig's handler (flags) does what, and a frame outside recovers.  (The fault
- * parts of cases that also panic are left out silently under TSan.) */
-static void recovered_outside(int sig, int what, int flags) {
-    if (what == FAULT && !FAULTS_IN_HANDLERS) return;
+/* A case starts: SIGUSR2 blocked by the program, sig's handler (flags) set to do what. */
+static void arm(int sig, int what, int flags) {
     with_usr2_blocked(true);
     install(sig, flags);
     action[sig] = what;
     hits[sig] = 0;
+}
+
+/* A case ends: the mask after it is checked, then nothing of the case is left (a pending
+ * sig runs the handler, doing nothing). */
+static void finish(int sig) {
+    check_after(sig);
+    unblock_all();
+    uninstall(sig);
+}
+
+/* Cases whose handler faults need fault panics, and cannot run under TSan. */
+#define NEED_FAULTS_IN_HANDLERS()                                                        \
+    do {                                                                                 \
+        if (!FAULTS_IN_HANDLERS) SKIP(NO_FAULTS_WHY);                                    \
+        go_set_panic_on_fault(true);                                                     \
+    } while (0)
+
+/* One case: sig's handler (flags) does what, and a frame outside recovers.  (The fault
+ * parts of cases that also panic are left out silently under TSan.) */
+static void recovered_outside(int sig, int what, int flags) {
+    if (what == FAULT && !FAULTS_IN_HANDLERS) return;
+    arm(sig, what, flags);
     go_any v = raise_in_frame(sig);
     ASSERT(!go_isnil(v));
     ASSERT_INT(hits[sig], 1);
-    check_after(sig);
-    unblock_all(); /* whatever happened: a pending sig runs the handler, doing nothing */
-    uninstall(sig);
+    finish(sig);
 }
 
 static void test_alrm_panic(void) { recovered_outside(SIGALRM, PANIC, 0); }
@@ -154,25 +172,19 @@ static void test_deep_panic(void) { recovered_outside(SIGALRM, DEEP_PANIC, 0); }
 static void test_nodefer(void) { recovered_outside(SIGINT, PANIC, SA_NODEFER); }
 
 static void test_alrm_fault(void) {
-    if (!FAULTS_IN_HANDLERS) SKIP(NO_FAULTS_WHY);
-    go_set_panic_on_fault(true);
+    NEED_FAULTS_IN_HANDLERS();
     recovered_outside(SIGALRM, FAULT, 0);
 }
 
 static void test_int_fault(void) {
-    if (!FAULTS_IN_HANDLERS) SKIP(NO_FAULTS_WHY);
-    go_set_panic_on_fault(true);
+    NEED_FAULTS_IN_HANDLERS();
     recovered_outside(SIGINT, FAULT, 0);
 }
 
 /* A real timer interrupts a loop in the frame; the handler faults. */
 static void test_timer_fault(void) {
-    if (!FAULTS_IN_HANDLERS) SKIP(NO_FAULTS_WHY);
-    go_set_panic_on_fault(true);
-    with_usr2_blocked(true);
-    install(SIGALRM, 0);
-    action[SIGALRM] = FAULT;
-    hits[SIGALRM] = 0;
+    NEED_FAULTS_IN_HANDLERS();
+    arm(SIGALRM, FAULT, 0);
     go_any v = go_nil();
     VALGRIND_DISABLE_ERROR_REPORTING;
     go_frame {
@@ -184,9 +196,7 @@ static void test_timer_fault(void) {
     }
     VALGRIND_ENABLE_ERROR_REPORTING;
     ASSERT(go_fault_info(v, NULL));
-    check_after(SIGALRM);
-    unblock_all();
-    uninstall(SIGALRM);
+    finish(SIGALRM);
 }
 
 /* SA_ONSTACK: the panic runs on the alternate stack, the recovering frame on the
@@ -201,8 +211,7 @@ static void onstack(int what, bool own) {
 }
 static void test_onstack_panic(void) { onstack(PANIC, true); }
 static void test_onstack_fault(void) {
-    if (!FAULTS_IN_HANDLERS) SKIP(NO_FAULTS_WHY);
-    go_set_panic_on_fault(true);
+    NEED_FAULTS_IN_HANDLERS();
     onstack(FAULT, true);
 }
 static void test_onstack_godefer_stack(void) {
@@ -211,31 +220,27 @@ static void test_onstack_godefer_stack(void) {
     onstack(FAULT, false);
 }
 
-/* Recovered inside the handler: the handler's mask there, the program's after. */
-static void test_recover_inside(void) {
-    with_usr2_blocked(true);
-    install(SIGALRM, 0);
-    action[SIGALRM] = RECOVER_INSIDE;
+/* SIGALRM's handler does what (RECOVER_INSIDE, INT_INSIDE), which recovers inside it
+ * and checks the mask there. */
+static void recovered_inside(int what) {
+    arm(SIGALRM, what, 0);
     inside_ok = -1;
     raise(SIGALRM);
     ASSERT_INT(inside_ok, 1);
-    check_after(SIGALRM);
-    unblock_all();
-    uninstall(SIGALRM);
+    finish(SIGALRM);
 }
+
+/* Recovered inside the handler: the handler's mask there, the program's after. */
+static void test_recover_inside(void) { recovered_inside(RECOVER_INSIDE); }
 
 /* SIGALRM's handler raises SIGINT, whose handler panics: recovered outside both. */
 static void test_nested_outside(void) {
     if (!NESTED_HANDLERS) SKIP(NO_NESTED_WHY);
-    with_usr2_blocked(true);
     install(SIGINT, 0);
-    install(SIGALRM, 0);
-    action[SIGALRM] = RAISE_INT;
+    arm(SIGALRM, RAISE_INT, 0);
     ASSERT(!go_isnil(raise_in_frame(SIGALRM)));
     check_after(SIGINT);
-    check_after(SIGALRM);
-    unblock_all();
-    uninstall(SIGALRM);
+    finish(SIGALRM);
     uninstall(SIGINT);
 }
 
@@ -243,15 +248,7 @@ static void test_nested_outside(void) {
 static void test_nested_inside(void) {
     if (!NESTED_HANDLERS) SKIP(NO_NESTED_WHY);
     install(SIGINT, 0);
-    with_usr2_blocked(true);
-    install(SIGALRM, 0);
-    action[SIGALRM] = INT_INSIDE;
-    inside_ok = -1;
-    raise(SIGALRM);
-    ASSERT_INT(inside_ok, 1);
-    check_after(SIGALRM);
-    unblock_all();
-    uninstall(SIGALRM);
+    recovered_inside(INT_INSIDE);
     uninstall(SIGINT);
 }
 
