@@ -166,17 +166,15 @@ GO__HIDDEN void go__free_pool(go__g *g);
 GO__HIDDEN GO__NORETURN void go__panic_with(go__g *g, go__panic *p);
 GO__HIDDEN GO__NORETURN void go__panic_owned(go_any v);
 GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
+GO__HIDDEN void go__calibrate(void); /* measures the panic loop's call sites (g.c) */
 
 GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
 
-/* Pops the newest pending record of f, or NULL: it is called in place (see
- * go__pop_pooled). */
+/* Pops the newest pending record of f, or NULL: it is called in place (THE RECORDS RULE
+ * in godefer/frame.h; go__pop_pooled for a frame with pool memory). */
 static inline const go__rec *go__pop(go__frame *f) {
     unsigned n = f->n;
-    if (n - 1u < GO__NSLOT) {
-        f->n = n - 1;
-        return &f->slot[n - 1];
-    }
+    if (n - 1u < GO__NSLOT) return go__pop_slot(f, n, 0);
     if (n & GO__POOLED) return go__pop_pooled(f);
     if (n) go__throw("go_frame: corrupted defer chain");
     return NULL;
@@ -191,27 +189,6 @@ static inline void go__release_frame(go__g *g, go__frame *f) {
  * handler running there interrupted b's code, whatever the addresses say.)  Asked only
  * where addresses compare the wrong way: no system call for a on the thread's stack. */
 GO__HIDDEN bool go__sigstack_newer(const go__g *g, uintptr_t a, uintptr_t b);
-
-/* The panic loop's source of deferred calls: pops the newest pending record, moving the
- * panic's cursor down the frame chain.  Frames are never unlinked here: only leaving a
- * frame or a recovery does that. */
-static inline const go__rec *go__next_defer(go__panic *p) {
-    for (go__frame *f = p->frame; f; f = f->link) {
-        /* Every frame this panic walks was linked before it started, so it lies above the
-         * entry point's activation; one below was left by longjmp and its memory reused. */
-        if ((uintptr_t)f < p->bound &&
-            !go__sigstack_newer((go__g *)go__curg, p->bound, (uintptr_t)f))
-            go__throw("go_frame left by longjmp (or by a deferred call that longjmped out): "
-                      "its deferred calls can no longer run");
-        const go__rec *r = go__pop(f);
-        if (r) {
-            p->frame = f;
-            return r;
-        }
-    }
-    p->frame = NULL;
-    return NULL;
-}
 
 /* value.c */
 extern GO__HIDDEN const go_type go__type_errorString, go__type_wrapError,

@@ -41,6 +41,27 @@ __attribute__((noinline)) static void go__call_deferred(go__panic *p, const go__
     p->rec = NULL;
 }
 
+/* The panic loop's source of deferred calls: pops the newest pending record, moving the
+ * panic's cursor down the frame chain.  Frames are never unlinked here: only leaving a
+ * frame or a recovery does that. */
+static inline const go__rec *next_defer(go__panic *p) {
+    for (go__frame *f = p->frame; f; f = f->link) {
+        /* Every frame this panic walks was linked before it started, so it lies above the
+         * entry point's activation; one below was left by longjmp and its memory reused. */
+        if ((uintptr_t)f < p->bound &&
+            !go__sigstack_newer((go__g *)go__curg, p->bound, (uintptr_t)f))
+            go__throw("go_frame left by longjmp (or by a deferred call that longjmped out): "
+                      "its deferred calls can no longer run");
+        const go__rec *r = go__pop(f);
+        if (r) {
+            p->frame = f;
+            return r;
+        }
+    }
+    p->frame = NULL;
+    return NULL;
+}
+
 /* go__calib_fn stores its return address: the calibration measures the loop's call sites
  * with it, and recover the call site of a thunk (thunk_ra).  Per thread, as the latter
  * runs in any thread. */
@@ -340,7 +361,7 @@ void go__panic_with(go__g *g, go__panic *p) {
         g->sig.addr = p->sigaddr;
         g->sig.pc = p->sigpc;
     }
-    for (const go__rec *r; (r = go__next_defer(p));) {
+    for (const go__rec *r; (r = next_defer(p));) {
         go__call_deferred(p, r);
         if (p->recovered) go__recovery(g, p);
     }
@@ -456,7 +477,7 @@ static GO__NORETURN void go__main_goexit(void) {
 
 __attribute__((noinline)) static GO__NORETURN void go__goexit_run(go__panic *q) {
     go__g *g = go__getg();
-    for (const go__rec *r; (r = go__next_defer(q));)
+    for (const go__rec *r; (r = next_defer(q));)
         go__call_deferred(q, r); /* recovers see a Goexit */
     /* Every deferred call has run; panics still listed end silently with the thread. */
     for (go__frame *f = g->head.frame; f; f = f->link) go__release_frame(g, f);

@@ -101,15 +101,46 @@ GO__INLINE void go__invoke(const go__rec *r) {
 }
 
 /* Records made in this translation unit always have a call when thunks are on. */
+GO__INLINE void go__invoke_local(const go__rec *r) {
 #if defined(__clang__) || !defined(__OPTIMIZE__) || defined(GODEFER_NO_THUNKS)
-#define go__invoke_local(r) go__invoke(r)
+    go__invoke(r);
 #else
-#define go__invoke_local(r) ((r)->call(r))
+    r->call(r);
 #endif
+}
 
-/* Leaving a frame: run its deferred calls, newest first, then unlink it.  Each record is
- * popped before it is called, so a panic inside it runs only the ones still pending (a
- * call that returns has not touched this frame: a recovery into it jumps instead). */
+/*
+ * THE RECORDS RULE.  A frame's records are consumed newest first, each popped (the count
+ * lowered) before it is called, so that a panic inside the call runs only those still
+ * pending.  A call that returns has left the count as it was: a panic that popped more of
+ * the frame's records either recovered into this frame or beyond it (a jump) or ended the
+ * program, and a Goexit never returns.  Records live in the frame's slots, popped by
+ * go__pop_slot, and past them in pool chunks, popped in src/frame.c (pop_chunk).  Leaving
+ * a frame calls them with GO__RUN_SLOTS_ (inline in go__leave, and in the library's
+ * go__leave_slow, which a landing uses) after go__leave_pool's chunk loop; a panic pops
+ * them with go__pop (src/internal.h) and calls each from go__call_deferred (src/panic.c).
+ */
+
+/* Pops the newest of the n records in f's slots (n > 0), keeping the flag bits keep
+ * (GO__POOLED or 0) in the count. */
+GO__INLINE go__rec *go__pop_slot(go__frame *f, unsigned n, unsigned keep) {
+    f->n = (n - 1) | keep;
+    return &f->slot[n - 1];
+}
+
+/* Pops and calls f's slot records, n of them (n == f->n, no flag), newest first.  The
+ * first call is peeled off: where n is known (every frame that defers a fixed number of
+ * calls) its record is at a known place. */
+#define GO__RUN_SLOTS_(f_, n_, invoke_)                                               \
+    do {                                                                              \
+        if (n_) {                                                                     \
+            invoke_(go__pop_slot((f_), (n_), 0));                                     \
+            for ((n_) = (f_)->n; (n_); (n_) = (f_)->n)                                \
+                invoke_(go__pop_slot((f_), (n_), 0));                                 \
+        }                                                                             \
+    } while (0)
+
+/* Leaving a frame: run its deferred calls (THE RECORDS RULE), then unlink it. */
 GO__INLINE void go__leave(go__frame *f) {
     unsigned n = f->n;
     if (n == GO__LEFT) return; /* after go__land; known there, so this folds away */
@@ -120,16 +151,7 @@ GO__INLINE void go__leave(go__frame *f) {
     /* Past the slots: the chunks' calls, then the slots' here.  A frame whose count is
      * known never has chunks, and this folds away. */
     if (__builtin_expect(n > GO__NSLOT, 0)) n = go__leave_pool(f);
-    /* The first call is peeled off: where n is known (every frame that defers a fixed
-     * number of calls) its record is at a known place. */
-    if (n) {
-        f->n = --n;
-        go__invoke_local(&f->slot[n]);
-        for (n = f->n; n; n = f->n) {
-            f->n = --n;
-            go__invoke_local(&f->slot[n]);
-        }
-    }
+    GO__RUN_SLOTS_(f, n, go__invoke_local);
     go__curg->frame = f->link;
 }
 
