@@ -14,16 +14,21 @@
     (go__signed(x_) ? go_panic_bounds((k_), (int64_t)(x_), (int64_t)(y_))             \
                     : go_panic_bounds_u((k_), (uint64_t)(x_), (int64_t)(y_)))
 
+/* Go's check x <= y, both as unsigned (y a bound, x a bound or an index past it), else
+ * the bounds error k(x, y).  The slice checks are a chain of these, in Go's order: the
+ * upper bound against the capacity first, then each bound against the next. */
+#define go__bcheck(k_, x_, y_)                                                        \
+    do {                                                                              \
+        if (__builtin_expect(go__ux(x_) > go__ux(y_), 0)) go__bfail((k_), x_, y_);    \
+    } while (0)
+
 #define go__check_slice(k_, lo_, hi_, cap_)                                           \
     __extension__({                                                                   \
         __typeof__((lo_) + 0) go__lo_ = (lo_);                                        \
         __typeof__((hi_) + 0) go__hi_ = (hi_);                                        \
         int64_t go__c_ = (int64_t)(cap_);                                             \
-        if (__builtin_expect(go__ux(go__hi_) > (uint64_t)go__c_, 0))                  \
-            go__bfail((k_), go__hi_, go__c_);                                         \
-        if (__builtin_expect(go__ux(go__lo_) > go__ux(go__hi_), 0))                   \
-            go__bfail(GO_BOUNDS_SLICE_B, go__lo_, go__hi_);                           \
-        (void)0;                                                                      \
+        go__bcheck((k_), go__hi_, go__c_);                                            \
+        go__bcheck(GO_BOUNDS_SLICE_B, go__lo_, go__hi_);                              \
     })
 
 #define go__check_slice3(k_, lo_, hi_, max_, cap_)                                    \
@@ -32,13 +37,9 @@
         __typeof__((hi_) + 0) go__hi_ = (hi_);                                        \
         __typeof__((max_) + 0) go__mx_ = (max_);                                      \
         int64_t go__c_ = (int64_t)(cap_);                                             \
-        if (__builtin_expect(go__ux(go__mx_) > (uint64_t)go__c_, 0))                  \
-            go__bfail((k_), go__mx_, go__c_);                                         \
-        if (__builtin_expect(go__ux(go__hi_) > go__ux(go__mx_), 0))                   \
-            go__bfail(GO_BOUNDS_SLICE3_B, go__hi_, go__mx_);                          \
-        if (__builtin_expect(go__ux(go__lo_) > go__ux(go__hi_), 0))                   \
-            go__bfail(GO_BOUNDS_SLICE3_C, go__lo_, go__hi_);                          \
-        (void)0;                                                                      \
+        go__bcheck((k_), go__mx_, go__c_);                                            \
+        go__bcheck(GO_BOUNDS_SLICE3_B, go__hi_, go__mx_);                             \
+        go__bcheck(GO_BOUNDS_SLICE3_C, go__lo_, go__hi_);                             \
     })
 
 #endif /* GODEFER_CHECKS_H */
