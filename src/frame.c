@@ -115,24 +115,29 @@ void *go__blob(go__frame *f, size_t size, size_t align) {
     return p;
 }
 
+/* The newest record of c, f's newest chunk, whose records end at top (f->top, which a
+ * loop of calls keeps in a register: THE RECORDS RULE in godefer/frame.h), popped; or
+ * NULL once c holds none. */
+static inline go__rec *pop_chunk(go__frame *f, go__chunk *c, go__rec *top) {
+    return top != c->rec ? (f->top = top - 1) : NULL;
+}
+
 /* Pops the newest pending record of a frame that has pool memory.  Records in chunks are
  * newer than those in the slots (the slots fill first, or the chunks held only copied
  * values when the slots were filled).  Chunks whose records have all been popped move to
  * f->spent (their copied values may still be in use) so that popping stays O(1).  The
  * record stays where it is until the frame is released, so callers call it in place. */
 const go__rec *go__pop_pooled(go__frame *f) {
-    go__chunk *c;
-    while ((c = f->ov) && f->top == c->rec) {
+    for (go__chunk *c; (c = f->ov);) {
+        const go__rec *r = pop_chunk(f, c, f->top);
+        if (r) return r;
         newest(f, c->next);
         c->next = f->spent;
         f->spent = c;
     }
-    if (c) return --f->top;
     unsigned n = f->n & ~GO__POOLED;
     if (n > GO__NSLOT) go__throw("go_frame: corrupted defer chain");
-    if (!n) return NULL;
-    f->n--;
-    return &f->slot[n - 1];
+    return n ? go__pop_slot(f, n, GO__POOLED) : NULL;
 }
 
 static void put_list(go__g *g, go__chunk *c) {
@@ -150,19 +155,9 @@ void go__release_pooled(go__g *g, go__frame *f) {
     newest(f, NULL);
 }
 
-/* Runs rec[0 .. count) newest first, each popped (count lowered) before its call.  A
- * call that returns has left the count as it was: a panic that popped more of this
- * frame's records either recovered into this frame or beyond it (a jump) or ended the
- * program, and a Goexit never returns (see go__leave). */
-static inline void go__run_records(go__rec *rec, unsigned *count) {
-    for (unsigned n = *count; n;) {
-        *count = --n;
-        go__invoke(&rec[n]);
-    }
-}
-
 /* Leaving a pooled frame that is the innermost: runs the records in its chunks, which are
- * newer than those in its slots, in go__pop's order, and gives every chunk back; the
+ * newer than those in its slots, in go__pop's order (THE RECORDS RULE in godefer/frame.h),
+ * and gives every chunk back; the
  * frame is then an ordinary one (nothing still pending uses a chunk: a record in a slot
  * never refers to a copied value, as a frame that copied one pushes only to chunks).
  * Returns its slot count, for the caller to run those. */
@@ -170,10 +165,7 @@ unsigned go__leave_pool(go__frame *f) {
     if (!(f->n & GO__POOLED)) go__throw("go_frame: corrupted defer chain");
     go__g *g = go__getg();
     for (go__chunk *c; (c = f->ov);) {
-        for (go__rec *r = f->top; r != c->rec;) {
-            f->top = --r;
-            go__invoke(r);
-        }
+        for (go__rec *r = f->top; (r = pop_chunk(f, c, r));) go__invoke(r);
         /* Its calls have returned, and records only use values copied into their own
          * chunk or an older one (the value is carved before its record is pushed): the
          * chunk can be reused at once, also by the calls still to run.  Chunks on
@@ -194,7 +186,7 @@ void go__leave_slow(go__frame *f) {
         go__throw("go_frame left out of order: an inner frame was left by longjmp, or "
                   "this frame was entered by a jump into its block");
     }
-    if (f->n > GO__NSLOT) go__leave_pool(f);
-    go__run_records(f->slot, &f->n);
+    unsigned n = f->n > GO__NSLOT ? go__leave_pool(f) : f->n;
+    GO__RUN_SLOTS_(f, n, go__invoke);
     g->head.frame = f->link;
 }

@@ -18,6 +18,8 @@
 
 #define GO__HIDDEN __attribute__((visibility("hidden")))
 
+#include "arch/arch.h" /* what src/arch/<machine>.c implements */
+
 /* Pool memory of a frame: deferred calls past the frame's slots grow up from rec[],
  * copied values (go_defer_val) grow down from the end.  A frame's chunks are returned
  * to the goroutine's pool as leaving the frame empties each one, or when the frame is
@@ -169,20 +171,15 @@ GO__HIDDEN void go__free_pool(go__g *g);
 GO__HIDDEN GO__NORETURN void go__panic_with(go__g *g, go__panic *p);
 GO__HIDDEN GO__NORETURN void go__panic_owned(go_any v);
 GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
-#ifdef GO__X86_64_SJ
-GO__HIDDEN GO__NORETURN void go__longjmp(go__jmpbuf jb); /* src/arch/x86_64.c */
-#endif
+GO__HIDDEN void go__calibrate(void); /* measures the panic loop's call sites (g.c) */
 
 GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
 
-/* Pops the newest pending record of f, or NULL: it is called in place (see
- * go__pop_pooled). */
+/* Pops the newest pending record of f, or NULL: it is called in place (THE RECORDS RULE
+ * in godefer/frame.h; go__pop_pooled for a frame with pool memory). */
 static inline const go__rec *go__pop(go__frame *f) {
     unsigned n = f->n;
-    if (n - 1u < GO__NSLOT) {
-        f->n = n - 1;
-        return &f->slot[n - 1];
-    }
+    if (n - 1u < GO__NSLOT) return go__pop_slot(f, n, 0);
     if (n & GO__POOLED) return go__pop_pooled(f);
     if (n) go__throw("go_frame: corrupted defer chain");
     return NULL;
@@ -198,27 +195,6 @@ static inline void go__release_frame(go__g *g, go__frame *f) {
  * where addresses compare the wrong way: no system call for a on the thread's stack. */
 GO__HIDDEN bool go__sigstack_newer(const go__g *g, uintptr_t a, uintptr_t b);
 
-/* The panic loop's source of deferred calls: pops the newest pending record, moving the
- * panic's cursor down the frame chain.  Frames are never unlinked here: only leaving a
- * frame or a recovery does that. */
-static inline const go__rec *go__next_defer(go__panic *p) {
-    for (go__frame *f = p->frame; f; f = f->link) {
-        /* Every frame this panic walks was linked before it started, so it lies above the
-         * entry point's activation; one below was left by longjmp and its memory reused. */
-        if ((uintptr_t)f < p->bound &&
-            !go__sigstack_newer((go__g *)go__curg, p->bound, (uintptr_t)f))
-            go__throw("go_frame left by longjmp (or by a deferred call that longjmped out): "
-                      "its deferred calls can no longer run");
-        const go__rec *r = go__pop(f);
-        if (r) {
-            p->frame = f;
-            return r;
-        }
-    }
-    p->frame = NULL;
-    return NULL;
-}
-
 /* value.c */
 extern GO__HIDDEN const go_type go__type_errorString, go__type_wrapError, go__type_fmtString;
 GO__HIDDEN size_t go__text(go_any v, char *buf, size_t size, bool *is_string);
@@ -226,53 +202,6 @@ GO__HIDDEN char *go__text_alloc(go_any v, bool *is_string); /* error/String text
 GO__HIDDEN void go__format_printval(go_any v, void (*emit)(void *, const char *, size_t),
                                     void *ctx);
 GO__HIDDEN char *go__vformat(const char *format, va_list ap);
-
-/* arch/<machine>.c: the machine-specific part of turning a fault into a call.  The return
- * address go__sigpanic gets is the faulting pc plus this (see the arch files). */
-#if defined(__x86_64__)
-#define GO__SIGPANIC_RA_BIAS 1
-#else
-#define GO__SIGPANIC_RA_BIAS 4
-#endif
-GO__HIDDEN uintptr_t go__arch_pc(const void *ucontext);
-GO__HIDDEN uintptr_t go__arch_sp(const void *ucontext);
-/* Rewrites the interrupted context so that, when the handler returns, the thread calls
- * go__sigpanic_run(sig, code, addr, pc) through the go__sigpanic stub as if the
- * interrupted instruction had called it.  Writes below the interrupted stack pointer. */
-GO__HIDDEN void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code,
-                                uintptr_t addr, uintptr_t pc);
-/* Does the code in [lo, hi) hold a direct jump (conditional or not) to [tlo, thi)?  A
- * scan of the bytes, for telling a compiler's cold part of a function (panic.c). */
-GO__HIDDEN bool go__arch_jumps_into(uintptr_t lo, uintptr_t hi, uintptr_t tlo, uintptr_t thi);
-GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr,
-                                              uintptr_t pc);
-/* Calls fn(arg) with the stack pointer at top (16-byte aligned), on the caller's return. */
-GO__HIDDEN void go__arch_call_on(void (*fn)(void *), void *arg, void *top);
-
-/* The ucontext of the next kernel signal frame down a stack, starting at or above lo and
- * below *top (initially the highest place one could start at, which moves below each
- * frame found), or NULL.  Every frame is seen, and so is the copy of one a returned
- * handler left in stack memory not written since. */
-GO__HIDDEN const void *go__arch_sigframe_next(uintptr_t lo, uintptr_t *top);
-/* The ucontext of the kernel's signal frame that the stack pointer cfa (a handler's CFA)
- * points at, or NULL. */
-GO__HIDDEN const void *go__arch_sigframe_uc(uintptr_t cfa);
-/* No kernel signal frame (x86_64: handler's return address to the interrupted stack
- * pointer, under Valgrind too; aarch64: siginfo to sp) is smaller than this. */
-#if defined(__x86_64__)
-#define GO__SIGFRAME_MIN 896
-#else
-#define GO__SIGFRAME_MIN 4096
-#endif
-
-/* Coroutine stacks: the initial stack pointer of a coroutine whose stack ends at top
- * (or of a frame made below a suspended one's), which enters go__coro_main(arg) on the
- * first switch to it; the switch, which saves the callee-saved registers on the current
- * stack, stores its pointer in *save and continues where sp was saved, the swap called
- * there returning pass; and a call of fn(arg) on the stack that ends at top. */
-GO__HIDDEN void *go__arch_coro_stack(void *top, void *arg);
-GO__HIDDEN bool go__coro_swap(void **save, void *sp, bool pass);
-GO__HIDDEN GO__NORETURN void go__coro_main(void *coro);
 
 /* sigmask.c */
 GO__HIDDEN void go__sigmask_crossed(go__g *g, uintptr_t lo, uintptr_t hi);

@@ -30,7 +30,9 @@ void go__jump(go__jmpbuf jb) {
 /* ---- calling deferred functions ----------------------------------------------------
  * Every deferred call a panic (or Goexit) makes goes through go__call_deferred.  Its two call
  * sites (thunk or plain function) are what "called directly by the panic" means: their
- * return addresses are measured once at start-up. */
+ * return addresses are measured once at start-up.  It and go__goexit_run keep the go__
+ * prefix of cross-file names, though static: user code runs below them, and a trace of a
+ * static link hides godefer's frames by that prefix (traceback.c). */
 
 static void *site_direct, *site_thunk;
 
@@ -41,15 +43,36 @@ __attribute__((noinline)) static void go__call_deferred(go__panic *p, const go__
     p->rec = NULL;
 }
 
-/* go__calib_fn stores its return address: the calibration measures the loop's call sites
+/* The panic loop's source of deferred calls: pops the newest pending record, moving the
+ * panic's cursor down the frame chain.  Frames are never unlinked here: only leaving a
+ * frame or a recovery does that. */
+static inline const go__rec *next_defer(go__panic *p) {
+    for (go__frame *f = p->frame; f; f = f->link) {
+        /* Every frame this panic walks was linked before it started, so it lies above the
+         * entry point's activation; one below was left by longjmp and its memory reused. */
+        if ((uintptr_t)f < p->bound &&
+            !go__sigstack_newer((go__g *)go__curg, p->bound, (uintptr_t)f))
+            go__throw("go_frame left by longjmp (or by a deferred call that longjmped out): "
+                      "its deferred calls can no longer run");
+        const go__rec *r = go__pop(f);
+        if (r) {
+            p->frame = f;
+            return r;
+        }
+    }
+    p->frame = NULL;
+    return NULL;
+}
+
+/* calib_fn stores its return address: the calibration measures the loop's call sites
  * with it, and recover the call site of a thunk (thunk_ra).  Per thread, as the latter
  * runs in any thread. */
 static __thread void *volatile calib_ra __attribute__((tls_model("initial-exec")));
-__attribute__((noinline)) static void go__calib_fn(void *arg) {
+__attribute__((noinline)) static void calib_fn(void *arg) {
     (void)arg;
     calib_ra = __builtin_return_address(0);
 }
-__attribute__((noinline)) static void go__calib_thunk(const go__rec *r) {
+__attribute__((noinline)) static void calib_thunk(const go__rec *r) {
     (void)r;
     calib_ra = __builtin_return_address(0);
 }
@@ -57,11 +80,11 @@ __attribute__((noinline)) static void go__calib_thunk(const go__rec *r) {
 void go__calibrate(void) {
     go__panic p;
     GO__PANIC_CLEAR(&p);
-    go__rec r = {NULL, (void (*)(void))go__calib_fn, NULL};
+    go__rec r = {NULL, (void (*)(void))calib_fn, NULL};
     go__rec *volatile rp = &r; /* no constant propagation into go__call_deferred */
     go__call_deferred(&p, rp);
     site_direct = calib_ra;
-    r.call = go__calib_thunk;
+    r.call = calib_thunk;
     go__call_deferred(&p, rp);
     site_thunk = calib_ra;
 }
@@ -72,10 +95,10 @@ void go__calibrate(void) {
  * go_recover.  Code addresses do not change while their object is loaded (a library
  * unloaded and another loaded in its place could meet a stale entry). */
 
-struct go__eh_bases {
+struct eh_bases {
     void *tbase, *dbase, *func;
 };
-extern const void *_Unwind_Find_FDE(void *pc, struct go__eh_bases *bases);
+extern const void *_Unwind_Find_FDE(void *pc, struct eh_bases *bases);
 
 static struct go__fent *fent_slot(go__g *g, const void *pc) {
     uintptr_t a = (uintptr_t)pc;
@@ -87,7 +110,7 @@ static struct go__fent *fent_slot(go__g *g, const void *pc) {
 static struct go__fent *func_entry(go__g *g, void *pc) {
     struct go__fent *e = fent_slot(g, pc);
     if (e->pc != pc) {
-        struct go__eh_bases b;
+        struct eh_bases b;
         e->pc = pc;
         e->entry = _Unwind_Find_FDE(pc, &b) ? b.func : NULL;
         e->alias = NULL;
@@ -96,13 +119,13 @@ static struct go__fent *func_entry(go__g *g, void *pc) {
 }
 
 /* Where a thunk's call of its deferred function returns to (the caller's return address
- * if it makes a tail call): the thunk is called with go__calib_fn as the function.  This
+ * if it makes a tail call): the thunk is called with calib_fn as the function.  This
  * needs no unwind tables (GCC builds thunks without them under -fno-asynchronous-unwind-
  * tables, and makes no tail call at -O1, -Og or with -finstrument-functions).  The
  * thunk's type may return a long double, which it pops from the x87 stack that
- * go__calib_fn left empty: the x87 state is put back. */
+ * calib_fn left empty: the x87 state is put back. */
 static void *thunk_ra(void (*thunk)(const go__rec *)) {
-    go__rec probe = {thunk, (void (*)(void))go__calib_fn, NULL};
+    go__rec probe = {thunk, (void (*)(void))calib_fn, NULL};
 #if defined(__x86_64__)
     char x87[28];
     __asm__ volatile("fnstenv %0\n\tfldenv %0" : "=m"(x87));
@@ -214,7 +237,7 @@ static bool fde_read(const unsigned char *fde, uintptr_t lo, uintptr_t *hi, bool
 
 /* Is [lo, ...) (an FDE starting at lo) a part of fn's code that fn jumps into? */
 static bool cold_part_of(const void *fde, uintptr_t lo, void (*fn)(void)) {
-    struct go__eh_bases b;
+    struct eh_bases b;
     uintptr_t hi, fhi;
     bool part, fpart;
     const void *ffde = _Unwind_Find_FDE((void *)fn, &b);
@@ -231,7 +254,7 @@ static bool runs_fn(go__g *g, void *self, void (*fn)(void)) {
     if (!e->entry || e->entry == (void *)fn) return true;
     if (!e->alias) e->alias = global_address(e->entry);
     if (e->alias == (void *)fn) return true;
-    struct go__eh_bases b;
+    struct eh_bases b;
     const void *fde = _Unwind_Find_FDE((char *)self - 1, &b);
     if (!fde || !cold_part_of(fde, (uintptr_t)b.func, fn)) return false;
     e->entry = e->alias = (void *)fn; /* a fact: this part is fn's */
@@ -274,7 +297,7 @@ void go__recover_deferred(const go__rec *r) {
 /* ---- recovery ---------------------------------------------------------------------- */
 
 /* Frames above target are abandoned: their deferred calls have all run. */
-static void go__abandon_to(go__g *g, go__frame *target) {
+static void abandon_to(go__g *g, go__frame *target) {
     for (go__frame *f = g->head.frame; f != target; f = f->link) {
         if (!f) go__throw("bad recovery: the recovering frame is not on the defer chain");
         go__release_frame(g, f);
@@ -284,7 +307,7 @@ static void go__abandon_to(go__g *g, go__frame *target) {
 
 /* Panics from g->panic up to (not including) end are removed: what godefer made for their
  * values can no longer reach the user. */
-static void go__release_removed(go__g *g, const go__panic *end) {
+static void release_removed(go__g *g, const go__panic *end) {
     for (go__panic *q = g->panic; q != end; q = q->link) {
         if (q->owned) go_any_release(q->arg);
         q->owned = false;
@@ -300,24 +323,24 @@ static inline bool started_inside(const go__g *g, const go__panic *q, const go__
  * deferred the call (they are aborted), then resume that frame, which runs its remaining
  * deferred calls and is left normally.  A Goexit among them cannot be cancelled: its loop
  * resumes instead (Go's recovery). */
-static GO__NORETURN void go__recovery(go__g *g, go__panic *p) {
+static GO__NORETURN void recovery(go__g *g, go__panic *p) {
     go__frame *rf = p->frame;
     go__panic *q = g->panic;
     for (; q && started_inside(g, q, rf); q = q->link) {
         if (q->goexit) {
-            go__release_removed(g, q);
+            release_removed(g, q);
             g->panic = q;
             go__set_panicking(g, false);
-            go__abandon_to(g, q->top);
+            abandon_to(g, q->top);
             go__sigmask_jump(g, p, (uintptr_t)q);
             go__jump(q->resume);
         }
     }
-    go__release_removed(g, q);
+    release_removed(g, q);
     g->panic = q;
     go__set_panicking(g, q && !q->goexit); /* an older panic goes on, or none */
     if (!q) g->sig.sig = 0;                /* Go forgets the signal once no panic is left */
-    go__abandon_to(g, rf);
+    abandon_to(g, rf);
     go__sigmask_jump(g, p, (uintptr_t)rf);
     go__jump(rf->jb);
 }
@@ -340,9 +363,9 @@ void go__panic_with(go__g *g, go__panic *p) {
         g->sig.addr = p->sigaddr;
         g->sig.pc = p->sigpc;
     }
-    for (const go__rec *r; (r = go__next_defer(p));) {
+    for (const go__rec *r; (r = next_defer(p));) {
         go__call_deferred(p, r);
-        if (p->recovered) go__recovery(g, p);
+        if (p->recovered) recovery(g, p);
     }
     go__fatalpanic(g);
 }
@@ -441,31 +464,31 @@ static bool exit_called_by_program(int status) {
     return exit_caller_is_program(pcs, __backtrace(pcs, 64));
 }
 
-static void go__main_goexit_on_exit(int status, void *arg) {
+static void main_goexit_on_exit(int status, void *arg) {
     (void)arg;
     if (!atomic_load(&main_goexited) || exit_called_by_program(status)) return;
     go__fatal_notrace("no goroutines (main called runtime.Goexit) - deadlock!");
 }
 
-static GO__NORETURN void go__main_goexit(void) {
+static GO__NORETURN void main_goexit(void) {
     atomic_store(&main_goexited, true);
-    if (on_exit(go__main_goexit_on_exit, NULL) != 0)
+    if (on_exit(main_goexit_on_exit, NULL) != 0)
         go__fatal_notrace("no goroutines (main called runtime.Goexit) - deadlock!");
     pthread_exit(NULL);
 }
 
 __attribute__((noinline)) static GO__NORETURN void go__goexit_run(go__panic *q) {
     go__g *g = go__getg();
-    for (const go__rec *r; (r = go__next_defer(q));)
+    for (const go__rec *r; (r = next_defer(q));)
         go__call_deferred(q, r); /* recovers see a Goexit */
     /* Every deferred call has run; panics still listed end silently with the thread. */
     for (go__frame *f = g->head.frame; f; f = f->link) go__release_frame(g, f);
-    go__release_removed(g, NULL);
+    release_removed(g, NULL);
     g->exiting = true;
     g->panic = NULL;
     g->head.frame = NULL;
     if (g->coro) go__coro_end(g);
-    if (g->goid == 1) go__main_goexit();
+    if (g->goid == 1) main_goexit();
     pthread_exit(NULL);
 }
 

@@ -11,11 +11,12 @@ src=$1 fix=${2:-}
 cd "$src"
 
 # Under the check.  Not yet: src/value.c, src/traceback.c, src/internal.h,
-# include/godefer.h (hand-aligned tables, trailing comments and macro continuations) and
-# src/arch/*.c (an attribute on its own line): add a file once `clang-format -i FILE`
-# leaves it as wanted.
+# include/godefer.h, include/godefer/frame.h and checks.h (hand-aligned tables, trailing
+# comments and macro continuations) and src/arch/*.c (an attribute on its own line): add
+# a file once `clang-format -i FILE` leaves it as wanted.
 files="src/fatal.c src/frame.c src/g.c src/go.c src/panic.c src/report.c src/runtime_error.c \
-       src/signal.c src/sigmask.c src/sigstack.c"
+       src/signal.c src/sigmask.c src/sigstack.c src/valgrind.h \
+       src/arch/arch.h include/godefer/abi.h include/godefer/base.h include/godefer/jmpbuf.h"
 
 cf=${CLANG_FORMAT:-clang-format}
 command -v "$cf" >/dev/null || {

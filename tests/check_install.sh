@@ -7,6 +7,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 here=$(cd "$(dirname "$0")/.." && pwd)
 libdir=$(ls -d "$stage"/lib* | head -n 1)
+# godefer.h and the godefer/ headers its macros expand to are installed as in the tree.
+for h in "$here"/include/godefer.h "$here"/include/godefer/*.h; do
+    cmp -s "$h" "$stage/include/${h#"$here"/include/}" || {
+        echo "install check: ${h#"$here"/include/} is not installed as in the tree"; exit 1; }
+done
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
 cc $(pkg-config --cflags godefer) "$here/examples/ex_recover.c" -o "$work/pc" $(pkg-config --libs godefer)
 LD_LIBRARY_PATH="$libdir" "$work/pc" | grep -q "1 / 0 failed: division by zero"

@@ -734,7 +734,7 @@ static void test_recovery_while_returning(void) {
  * recovery does: GCC 12 misplaces __builtin_setjmp's receiver in a function where an
  * unreachable computed goto was deleted, and go_recover's former inlining barrier (a
  * computed goto) made the recovery re-enter the frame's block (found by the differential
- * fuzzer against Go, seed 320; fixed by a barrier without a goto, include/godefer.h
+ * fuzzer against Go, seed 320; fixed by a barrier without a goto, include/godefer/frame.h
  * go__noinline_here_).  Two recovering functions that GCC's identical code folding could
  * merge must both recover. */
 

@@ -1,5 +1,6 @@
-/* aarch64 (AAPCS64): the go__sigpanic stub, and the rewriting of a signal context so that
- * returning from the handler calls it, as if the faulting instruction had made the call. */
+/* aarch64 (AAPCS64): the machine contract of src/arch/arch.h (frames use _setjmp and
+ * libc's longjmp here): the go__sigpanic stub and the rewriting of a signal context so
+ * that returning from the handler calls it, signal frames, jumps in code, stacks. */
 #include "../internal.h"
 
 #include <stddef.h>

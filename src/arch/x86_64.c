@@ -1,5 +1,6 @@
-/* x86_64 (System V): the go__sigpanic stub, and the rewriting of a signal context so that
- * returning from the handler calls it, as if the faulting instruction had made the call. */
+/* x86_64 (System V): the machine contract of src/arch/arch.h: the recovery jump
+ * (go__setjmp, go__longjmp), the go__sigpanic stub and the rewriting of a signal context
+ * so that returning from the handler calls it, signal frames, jumps in code, stacks. */
 #include "../internal.h"
 #include "../valgrind.h"
 
@@ -163,29 +164,33 @@ bool go__arch_jumps_into(uintptr_t lo, uintptr_t hi, uintptr_t tlo, uintptr_t th
     return false;
 }
 
-/* A frame's recovery point (go__jmpbuf in godefer.h: rbp, the resume address, sp, then
- * rbx and r12-r15).  go__setjmp saves what go__longjmp restores, and nothing else: no
- * pointer mangling, no signal mask (nothing godefer does changes the mask between a
+/* A frame's recovery point, laid out as godefer/jmpbuf.h's GO__JB_* say (JB(word): that
+ * word of the buffer at %rdi).  go__setjmp saves what go__longjmp restores, and nothing
+ * else: no pointer mangling, no signal mask (nothing godefer does changes the mask between a
  * frame's entry and a recovery into it).  go__longjmp jumps back as if go__setjmp had
  * returned 1.  go__setjmp is exported (called from the user's frames, through the PLT
  * when linked dynamically) and starts a cache line of its own: packed between a frame's
  * hot neighbours it once made a one-defer frame about 1 ns slower on Zen 3. */
+#define JB(off) GO__XSTR(off) "(%rdi)"
+#ifdef GO__X86_64_SJ
+_Static_assert(sizeof(go__jmpbuf) == GO__JB_SIZE, "godefer/jmpbuf.h: GO__JB_SIZE");
+#endif
 __asm__(".text\n"
         ".globl go__setjmp\n"
         ".type go__setjmp,@function\n"
         ".p2align 6\n"
         "go__setjmp:\n"
         ".cfi_startproc\n"
-        "    movq %rbp, 0(%rdi)\n"
+        "    movq %rbp, " JB(GO__JB_RBP) "\n"
         "    movq (%rsp), %rdx\n"
-        "    movq %rdx, 8(%rdi)\n"
+        "    movq %rdx, " JB(GO__JB_PC) "\n"
         "    leaq 8(%rsp), %rdx\n"
-        "    movq %rdx, 16(%rdi)\n"
-        "    movq %rbx, 24(%rdi)\n"
-        "    movq %r12, 32(%rdi)\n"
-        "    movq %r13, 40(%rdi)\n"
-        "    movq %r14, 48(%rdi)\n"
-        "    movq %r15, 56(%rdi)\n"
+        "    movq %rdx, " JB(GO__JB_SP) "\n"
+        "    movq %rbx, " JB(GO__JB_RBX) "\n"
+        "    movq %r12, " JB(GO__JB_R12) "\n"
+        "    movq %r13, " JB(GO__JB_R13) "\n"
+        "    movq %r14, " JB(GO__JB_R14) "\n"
+        "    movq %r15, " JB(GO__JB_R15) "\n"
         "    xorl %eax, %eax\n"
         "    ret\n"
         ".cfi_endproc\n"
@@ -197,15 +202,15 @@ __asm__(".text\n"
         ".p2align 4\n"
         "go__longjmp:\n"
         ".cfi_startproc\n"
-        "    movq 24(%rdi), %rbx\n"
-        "    movq 32(%rdi), %r12\n"
-        "    movq 40(%rdi), %r13\n"
-        "    movq 48(%rdi), %r14\n"
-        "    movq 56(%rdi), %r15\n"
-        "    movq 0(%rdi), %rbp\n"
-        "    movq 16(%rdi), %rsp\n"
+        "    movq " JB(GO__JB_RBX) ", %rbx\n"
+        "    movq " JB(GO__JB_R12) ", %r12\n"
+        "    movq " JB(GO__JB_R13) ", %r13\n"
+        "    movq " JB(GO__JB_R14) ", %r14\n"
+        "    movq " JB(GO__JB_R15) ", %r15\n"
+        "    movq " JB(GO__JB_RBP) ", %rbp\n"
+        "    movq " JB(GO__JB_SP) ", %rsp\n"
         "    movl $1, %eax\n"
-        "    jmpq *8(%rdi)\n"
+        "    jmpq *" JB(GO__JB_PC) "\n"
         ".cfi_endproc\n"
         ".size go__longjmp, .-go__longjmp\n");
 
