@@ -18,8 +18,6 @@ static pthread_key_t exit_key;
 static pthread_once_t process_once = PTHREAD_ONCE_INIT;
 static _Atomic int64_t next_goid = 2;
 
-GO__HIDDEN void go__calibrate(void);
-
 /* ---- the registry: every live thread's goroutine, for the exit hook ---------------- */
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -173,7 +173,7 @@ GO__HIDDEN GO__NORETURN void go__panic_owned(go_any v);
 GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
 GO__HIDDEN void go__calibrate(void); /* measures the panic loop's call sites (g.c) */
 
-GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
+GO__HIDDEN GO__NORETURN void go__throw(const char *msg); /* report.c, declared here for go__pop */
 
 /* Pops the newest pending record of f, or NULL: it is called in place (THE RECORDS RULE
  * in godefer/frame.h; go__pop_pooled for a frame with pool memory). */
@@ -257,7 +257,6 @@ GO__HIDDEN void go__start_dying(void);
 GO__HIDDEN long go__dying_tid(void); /* the reporting thread's id, 0 if none */
 GO__HIDDEN GO__NORETURN void go__stop(void);
 GO__HIDDEN void go__flush_stdio(void);
-GO__HIDDEN GO__NORETURN void go__throw(const char *msg);
 GO__HIDDEN GO__NORETURN void go__fatal_notrace(const char *msg);
 GO__HIDDEN void go__report_fault(int sig, uintptr_t addr); /* returns if no part is guarded */
 GO__HIDDEN GO__NORETURN void go__report_end(int sig); /* exit 2, sig or SIGABRT (crash) */
