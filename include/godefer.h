@@ -282,6 +282,17 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
  * "fatal error: no goroutines (main called runtime.Goexit) - deadlock!" with status 2. */
 GO_API GO__NORETURN void go_goexit(void);
 
+/* Whether a recovery unwinds the frames between the panic and the recovering go_frame
+ * (libgcc's forced unwind), running their C++ destructors and -fexceptions cleanups, or
+ * jumps over them (pure C's default, ~25x faster).  Unless this was called, unwinding is
+ * on when a C++ runtime is linked or a translation unit compiled with -fexceptions
+ * includes this header (docs/api.md, "Recovery through C++ frames").  Thread-safe. */
+GO_API void go_set_unwind(bool on);
+GO_API void go__unwind_tu(void);
+#if defined(__EXCEPTIONS) /* -fexceptions: this unit's cleanups must run on a recovery */
+__attribute__((constructor)) static void go__unwind_tu_here(void) { go__unwind_tu(); }
+#endif
+
 /* runtime.GoID-style id of the calling thread's current goroutine: the main thread's own
  * goroutine is 1. */
 GO_API int64_t go_goid(void);
@@ -555,6 +566,7 @@ typedef struct go__frame {
 } go__frame;
 #define GO__POOLED 0x80000000u /* the frame has pool memory: slow paths only */
 #define GO__LEFT 0xffffffffu  /* n of a frame left after a recovery, before its cleanup */
+#define GO__UNWIND 0x40000000u /* the frame a recovery unwinds to: its cleanup lands (unwind.c) */
 
 /* The part of a goroutine's state that the inline paths touch. */
 struct go__ghead {

@@ -167,6 +167,7 @@ static inline void go__run_records(go__rec *rec, unsigned *count) {
  * never refers to a copied value, as a frame that copied one pushes only to chunks).
  * Returns its slot count, for the caller to run those. */
 unsigned go__leave_pool(go__frame *f) {
+    if (f->n & GO__UNWIND) go__unwind_land(f); /* in its landing pad (unwind.c) */
     if (!(f->n & GO__POOLED)) go__throw("go_frame: corrupted defer chain");
     go__g *g = go__getg();
     for (go__chunk *c; (c = f->ov);) {

@@ -91,6 +91,8 @@ typedef struct go__g {
     size_t sigstk_size;
     stack_t sigstk_prev;    /* the one it replaced (a sanitizer's), restored at exit */
     uintptr_t stack_lo, stack_hi; /* the thread's stack, for telling an overflow */
+    struct go__unwind *unwind; /* recoveries unwinding to their frame, newest first
+                                * (unwind.c) */
     struct go__fent {       /* recover's lookups, by code address (panic.c) */
         void *pc, *entry, *alias;
     } fcache[GO__FCACHE];
@@ -164,6 +166,11 @@ GO__HIDDEN void go__free_pool(go__g *g);
 GO__HIDDEN GO__NORETURN void go__panic_with(go__g *g, go__panic *p);
 GO__HIDDEN GO__NORETURN void go__panic_owned(go_any v);
 GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
+/* unwind.c: a recovery's transfer to jb, in the activation holding above (the recovering
+ * frame, or a Goexit's record), unwinding the frames on the way when that is on */
+GO__HIDDEN GO__NORETURN void go__unwind_jump(go__g *g, go__jmpbuf jb, go__frame *frame,
+                                             uintptr_t above);
+GO__HIDDEN GO__NORETURN void go__unwind_land(go__frame *f);
 #ifdef GO__X86_64_SJ
 GO__HIDDEN GO__NORETURN void go__longjmp(go__jmpbuf jb); /* src/arch/x86_64.c */
 #endif
