@@ -40,17 +40,19 @@ struct go__unwind {
     struct _Unwind_Exception exc;
     struct go__unwind *outer; /* the goroutine's older unwind in progress */
     go__g *g;
-    go__frame *frame;         /* the recovering frame, NULL for a Goexit's loop */
-    go__jmpbuf *jb;           /* where the recovery resumes */
-    uintptr_t above;          /* an address in the target's activation */
-    unsigned uncaught;        /* std::uncaught_exceptions() when it started */
+    go__frame *frame;  /* the recovering frame, NULL for a Goexit's loop */
+    go__jmpbuf *jb;    /* where the recovery resumes */
+    uintptr_t above;   /* an address in the target's activation */
+    unsigned uncaught; /* std::uncaught_exceptions() when it started */
 };
 
 /* -1 off, 1 on (go_set_unwind); 0: on if a C++ runtime or an -fexceptions unit is there */
 static _Atomic int unwind_asked;
 static _Atomic bool unwind_tu; /* a unit compiled with -fexceptions includes godefer.h */
 
-void go_set_unwind(bool on) { atomic_store_explicit(&unwind_asked, on ? 1 : -1, memory_order_relaxed); }
+void go_set_unwind(bool on) {
+    atomic_store_explicit(&unwind_asked, on ? 1 : -1, memory_order_relaxed);
+}
 
 void go__unwind_tu(void) { atomic_store_explicit(&unwind_tu, true, memory_order_relaxed); }
 
@@ -83,9 +85,9 @@ static GO__NORETURN void not_reached(void) {
               "unwind information (compile C with -fasynchronous-unwind-tables)");
 }
 
-static _Unwind_Reason_Code stop(int version, _Unwind_Action actions, _Unwind_Exception_Class cls,
-                                struct _Unwind_Exception *exc, struct _Unwind_Context *ctx,
-                                void *arg) {
+static _Unwind_Reason_Code stop(int version, _Unwind_Action actions,
+                                _Unwind_Exception_Class cls, struct _Unwind_Exception *exc,
+                                struct _Unwind_Context *ctx, void *arg) {
     (void)version, (void)cls, (void)exc;
     struct go__unwind *u = arg;
     if (actions & _UA_END_OF_STACK) not_reached();

@@ -14,7 +14,7 @@ cd "$src"
 # include/godefer.h (hand-aligned tables, trailing comments and macro continuations) and
 # src/arch/*.c (an attribute on its own line): add a file once `clang-format -i FILE`
 # leaves it as wanted.
-files="src/bounds.c src/frame.c src/g.c src/go.c src/panic.c src/report.c src/signal.c"
+files="src/bounds.c src/frame.c src/g.c src/go.c src/panic.c src/report.c src/signal.c src/unwind.c"
 
 cf=${CLANG_FORMAT:-clang-format}
 command -v "$cf" >/dev/null || {
