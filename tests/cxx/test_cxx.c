@@ -6,6 +6,8 @@
  * information). */
 #include <godefer.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 
 #include "../harness.h"
 
@@ -75,6 +77,7 @@ static void log_cleanup(const char **s) { tlog("%s", *s); }
  * -fexceptions, skipped without (C without exception tables has no landing pad). */
 __attribute__((noinline)) static void c_cleanup_frame(cxx_fn fn, void *arg) {
     const char *c __attribute__((cleanup(log_cleanup))) = "c cleanup";
+    (void)c;
     fn(arg);
     __asm__ volatile("" ::: "memory"); /* no tail call */
 }
@@ -89,6 +92,7 @@ static void test_c_cleanup(void) {
  * callee inlined into it, in order, before the landing. */
 __attribute__((always_inline)) static inline void inlined_callee(void) {
     const char *b __attribute__((cleanup(log_cleanup))) = "inlined";
+    (void)b;
     cxx_with_dtor(panics, NULL);
 }
 
@@ -215,6 +219,38 @@ static void test_goexit_through_cxx(void) {
     ASSERT_LOG("deferred dtor");
 }
 
+/* pthread_cancel through a C++ frame and a cleanup handler: godefer's link leaves glibc
+ * libgcc's unwinder (libunwind's, were it linked first, could skip the destructor). */
+static atomic_int cancel_ready;
+static void wait_cancel(void *u) {
+    (void)u;
+    atomic_store(&cancel_ready, 1);
+    for (;;) {
+        pthread_testcancel();
+        usleep(1000);
+    }
+}
+static void cleanup_say(void *s) { tlog("%s", (const char *)s); }
+static void *cancel_thread(void *u) {
+    (void)u;
+    pthread_cleanup_push(cleanup_say, "cleanup");
+    cxx_with_dtor(wait_cancel, NULL);
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static void test_cancel_through_cxx(void) {
+    tlog_reset();
+    pthread_t t;
+    ASSERT(pthread_create(&t, NULL, cancel_thread, NULL) == 0);
+    while (!atomic_load(&cancel_ready)) usleep(1000);
+    pthread_cancel(t);
+    void *res;
+    pthread_join(t, &res);
+    ASSERT(res == PTHREAD_CANCELED);
+    ASSERT_LOG("dtor cleanup");
+}
+
 /* ---- fatal traps ------------------------------------------------------------------- */
 
 static void child_catch_swallows(void) { recover_around(cxx_catch_swallow); }
@@ -251,6 +287,7 @@ static const harness_case cases[] = {
     {"cxx_exception_through_frame", test_cxx_exception_through_frame},
     {"goexit_resume_unwinds", test_goexit_resume_unwinds},
     {"goexit_through_cxx", test_goexit_through_cxx},
+    {"cancel_through_cxx", test_cancel_through_cxx},
     {"catch_swallows", test_catch_swallows},
     {"noexcept", test_noexcept},
     {"no_unwind_info", test_no_unwind_info},
