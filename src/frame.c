@@ -40,6 +40,7 @@ static void chunk_put(go__g *g, go__chunk *c) {
 }
 
 void go__free_pool(go__g *g) {
+    go__unwind_free(g); /* a recovery's unwind state is pool memory too */
     while (g->pool) {
         go__chunk *c = g->pool;
         g->pool = c->next;

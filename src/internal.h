@@ -91,8 +91,8 @@ typedef struct go__g {
     size_t sigstk_size;
     stack_t sigstk_prev;    /* the one it replaced (a sanitizer's), restored at exit */
     uintptr_t stack_lo, stack_hi; /* the thread's stack, for telling an overflow */
-    struct go__unwind *unwind; /* recoveries unwinding to their frame, newest first
-                                * (unwind.c) */
+    struct go__unwind *unwind; /* recoveries unwinding to their frame, newest first */
+    struct go__unwind *unwind_spare; /* landed ones, for reuse (unwind.c) */
     struct go__fent {       /* recover's lookups, by code address (panic.c) */
         void *pc, *entry, *alias;
     } fcache[GO__FCACHE];
@@ -171,6 +171,7 @@ GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
 GO__HIDDEN GO__NORETURN void go__unwind_jump(go__g *g, go__jmpbuf jb, go__frame *frame,
                                              uintptr_t above);
 GO__HIDDEN GO__NORETURN void go__unwind_land(go__frame *f);
+GO__HIDDEN void go__unwind_free(go__g *g); /* the spares, with the pool */
 #ifdef GO__X86_64_SJ
 GO__HIDDEN GO__NORETURN void go__longjmp(go__jmpbuf jb); /* src/arch/x86_64.c */
 #endif

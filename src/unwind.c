@@ -68,11 +68,19 @@ static GO__NORETURN void land(struct go__unwind *u) {
     u->g->unwind = u->outer;
     if (u->frame) u->frame->n &= ~GO__UNWIND;
     if (__cxa_get_globals) __cxa_get_globals()->uncaught = u->uncaught; /* catch(...){throw;} */
-    free(u);
+    u->outer = u->g->unwind_spare; /* kept for the next recovery: no allocation each */
+    u->g->unwind_spare = u;
     go__jump(*jb);
 }
 
 /* go_frame's cleanup met GO__UNWIND: f's landing pad, the recovery's end. */
+void go__unwind_free(go__g *g) {
+    for (struct go__unwind *u; (u = g->unwind_spare);) {
+        g->unwind_spare = u->outer;
+        free(u);
+    }
+}
+
 void go__unwind_land(go__frame *f) {
     go__g *g = (go__g *)go__curg;
     struct go__unwind *u = g ? g->unwind : NULL;
@@ -125,8 +133,12 @@ static void install_terminate(void) {
 
 void go__unwind_jump(go__g *g, go__jmpbuf jb, go__frame *frame, uintptr_t above) {
     if (!unwind_on()) go__jump(jb);
-    struct go__unwind *u = calloc(1, sizeof *u);
-    if (!u) go__throw("out of memory starting a recovery's unwind");
+    struct go__unwind *u = g->unwind_spare;
+    if (u)
+        g->unwind_spare = u->outer;
+    else if (!(u = malloc(sizeof *u)))
+        go__throw("out of memory starting a recovery's unwind");
+    memset(u, 0, sizeof *u);
     u->exc.exception_class = GO__UNWIND_CLASS;
     u->exc.exception_cleanup = exception_cleanup;
     u->outer = g->unwind;
