@@ -241,6 +241,12 @@ static void *cancel_thread(void *u) {
 }
 
 static void test_cancel_through_cxx(void) {
+#ifdef TEST_ASAN
+    /* GCC 12's libasan: its own CHECK (asan_thread.cpp:371) fails in the destructor's
+     * __asan_handle_no_return during the cancellation's unwind, with or without godefer
+     * (test_goroutines' pthread_exit_in_group meets the same CHECK). */
+    SKIP("ASan's own CHECK fails in a cancelled thread's unwind");
+#endif
     tlog_reset();
     pthread_t t;
     ASSERT(pthread_create(&t, NULL, cancel_thread, NULL) == 0);
