@@ -187,6 +187,9 @@ static inline const go__rec *go__pop(go__frame *f) {
         return &f->slot[n - 1];
     }
     if (n & GO__POOLED) return go__pop_pooled(f);
+    if (n & GO__UNWIND) /* f is a recovery's target, still unwinding (unwind.c) */
+        go__throw("recovery: a destructor or cleanup run by the unwind to the recovering "
+                  "go_frame panicked and did not recover");
     if (n) go__throw("go_frame: corrupted defer chain");
     return NULL;
 }

@@ -95,3 +95,12 @@ void cxx_dtor_during_throw(cxx_fn fn, void *arg) {
     }
 }
 }
+
+// fn2 runs in a destructor that the unwind of fn1's panic runs.
+extern "C" void cxx_dtor_calls(cxx_fn fn1, cxx_fn fn2) {
+    struct Calls {
+        cxx_fn fn;
+        ~Calls() { fn(nullptr); }
+    } c{fn2};
+    fn1(nullptr);
+}

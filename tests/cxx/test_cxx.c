@@ -31,6 +31,7 @@ void cxx_throw(void);
 int cxx_catch_int(cxx_fn fn, void *arg);
 void cxx_dtor_during_throw(cxx_fn fn, void *arg);
 void nocfi_call(cxx_fn fn, void *arg);
+void cxx_dtor_calls(cxx_fn fn1, cxx_fn fn2);
 
 void cxx_log(const char *s) { tlog("%s", s); }
 static void say(const char *s) { tlog("%s", s); }
@@ -269,6 +270,23 @@ static void child_no_unwind_info(void) {
     recover_around(nocfi_call);
 }
 
+/* A destructor run by a recovery's unwind panics and does not recover. */
+static void panics_again(void *u) {
+    (void)u;
+    go_panic(go_str("in dtor"));
+}
+static void dtor_panics(cxx_fn fn, void *arg) {
+    (void)fn, (void)arg;
+    cxx_dtor_calls(panics, panics_again);
+}
+static void child_panic_in_unwind(void) { recover_around(dtor_panics); }
+
+static void test_panic_in_unwind(void) {
+    child_result *r = run_child("panic_in_unwind");
+    ASSERT_INT(r->status, 2);
+    ASSERT_CONTAINS(r->err, "fatal error: recovery: a destructor or cleanup run by the unwind");
+}
+
 static void test_catch_swallows(void) {
     child_result *r = run_child("catch_swallows");
     ASSERT_INT(r->status, 2);
@@ -300,12 +318,14 @@ static const harness_case cases[] = {
     {"goexit_resume_unwinds", test_goexit_resume_unwinds},
     {"goexit_through_cxx", test_goexit_through_cxx},
     {"cancel_through_cxx", test_cancel_through_cxx},
+    {"panic_in_unwind", test_panic_in_unwind},
     {"catch_swallows", test_catch_swallows},
     {"noexcept", test_noexcept},
     {"no_unwind_info", test_no_unwind_info},
     {0},
 };
 static const harness_case children[] = {
+    {"panic_in_unwind", child_panic_in_unwind},
     {"catch_swallows", child_catch_swallows},
     {"noexcept", child_noexcept},
     {"no_unwind_info", child_no_unwind_info},
