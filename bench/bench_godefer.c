@@ -142,6 +142,15 @@ BENCH_RUNNER(panic0, 0, op_panic0())
     BENCH_RUNNER(panic_d##d, 0, op_panic(d))                                            \
     BENCH_RUNNER(panic_defer_d##d, d, op_panic_defer(d))
 DEPTHS(PANIC_RUNNERS)
+/* The same recovery, unwinding the frames on the way (go_set_unwind: C++ peers' case). */
+#define UNWIND_DEPTHS(X) X(1) X(10) X(100)
+#define UNWIND_RUNNER(d)                                                                \
+    static NOINLINE void run_panic_unwind_d##d(long n) {                                \
+        go_set_unwind(true);                                                            \
+        run_panic_d##d(n);                                                              \
+        go_set_unwind(false);                                                           \
+    }
+UNWIND_DEPTHS(UNWIND_RUNNER)
 
 /* ---- 6. memory ---------------------------------------------------------------------- */
 
@@ -209,6 +218,8 @@ static NOINLINE void run_go_join(long n) {
     {NULL, "panic_d" #d, run_panic_d##d, 1, 0},                                         \
     {NULL, "panic_defer_d" #d, run_panic_defer_d##d, 1, 0},
 
+#define UNWIND_CASES(d) {NULL, "panic_unwind_d" #d, run_panic_unwind_d##d, 1, 0},
+
 static const bench_case cases[] = {
     {NULL, "nodefer", run_nodefer, 1, 0},
     {NULL, "frame0", run_frame0, 1, 0},
@@ -219,6 +230,7 @@ static const bench_case cases[] = {
     {NULL, "loop10000", run_loop10000, 10000, 0},
     {NULL, "panic0", run_panic0, 1, 0},
     DEPTHS(PANIC_CASES)
+    UNWIND_DEPTHS(UNWIND_CASES)
     {NULL, "fault_recover", run_fault_recover, 1, 0},
     {NULL, "go_join", run_go_join, 1, 0},
     {NULL, "g_switch", run_g_switch, 2, 0},

@@ -186,6 +186,13 @@ GO_API GO__NORETURN void go_panicf(const char *format, ...)
  * "fatal error: no goroutines (main called runtime.Goexit) - deadlock!" with status 2. */
 GO_API GO__NORETURN void go_goexit(void);
 
+/* Whether a recovery unwinds the frames between the panic and the recovering go_frame
+ * (libgcc's forced unwind), running their C++ destructors and -fexceptions cleanups, or
+ * jumps over them (pure C's default, ~25x faster).  Unless this was called, unwinding is
+ * on when a C++ runtime is linked or a translation unit compiled with -fexceptions
+ * includes this header (docs/api.md, "Recovery through C++ frames").  Thread-safe. */
+GO_API void go_set_unwind(bool on);
+
 /* runtime.GoID-style id of the calling thread's current goroutine: the main thread's own
  * goroutine is 1. */
 GO_API int64_t go_goid(void);

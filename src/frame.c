@@ -40,6 +40,7 @@ static void chunk_put(go__g *g, go__chunk *c) {
 }
 
 void go__free_pool(go__g *g) {
+    go__unwind_free(g); /* a recovery's unwind state is pool memory too */
     while (g->pool) {
         go__chunk *c = g->pool;
         g->pool = c->next;
@@ -162,6 +163,7 @@ void go__release_pooled(go__g *g, go__frame *f) {
  * never refers to a copied value, as a frame that copied one pushes only to chunks).
  * Returns its slot count, for the caller to run those. */
 unsigned go__leave_pool(go__frame *f) {
+    if (f->n & GO__UNWIND) go__unwind_land(f); /* in its landing pad (unwind.c) */
     if (!(f->n & GO__POOLED)) go__throw("go_frame: corrupted defer chain");
     go__g *g = go__getg();
     for (go__chunk *c; (c = f->ov);) {

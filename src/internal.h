@@ -98,6 +98,8 @@ typedef struct go__g {
     size_t sigstk_size;
     stack_t sigstk_prev;    /* the one it replaced (a sanitizer's), restored at exit */
     uintptr_t stack_lo, stack_hi; /* the thread's stack, for telling an overflow */
+    struct go__unwind *unwind; /* recoveries unwinding to their frame, newest first */
+    struct go__unwind *unwind_spare; /* landed ones, for reuse (unwind.c) */
     struct go__fent {       /* recover's lookups, by code address (panic.c) */
         void *pc, *entry, *alias;
     } fcache[GO__FCACHE];
@@ -172,6 +174,12 @@ GO__HIDDEN GO__NORETURN void go__panic_with(go__g *g, go__panic *p);
 GO__HIDDEN GO__NORETURN void go__panic_owned(go_any v);
 GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
 GO__HIDDEN void go__calibrate(void); /* measures the panic loop's call sites (g.c) */
+/* unwind.c: a recovery's transfer to jb, in the activation holding above (the recovering
+ * frame, or a Goexit's record), unwinding the frames on the way when that is on */
+GO__HIDDEN GO__NORETURN void go__unwind_jump(go__g *g, go__jmpbuf jb, go__frame *frame,
+                                             uintptr_t above);
+GO__HIDDEN GO__NORETURN void go__unwind_land(go__frame *f);
+GO__HIDDEN void go__unwind_free(go__g *g); /* the spares, with the pool */
 
 GO__HIDDEN GO__NORETURN void go__throw(const char *msg); /* report.c, declared here for go__pop */
 
@@ -181,6 +189,9 @@ static inline const go__rec *go__pop(go__frame *f) {
     unsigned n = f->n;
     if (n - 1u < GO__NSLOT) return go__pop_slot(f, n, 0);
     if (n & GO__POOLED) return go__pop_pooled(f);
+    if (n & GO__UNWIND) /* f is a recovery's target, still unwinding (unwind.c) */
+        go__throw("recovery: a destructor or cleanup run by the unwind to the recovering "
+                  "go_frame panicked and did not recover");
     if (n) go__throw("go_frame: corrupted defer chain");
     return NULL;
 }

@@ -301,6 +301,7 @@ static void abandon_to(go__g *g, go__frame *target) {
     for (go__frame *f = g->head.frame; f != target; f = f->link) {
         if (!f) go__throw("bad recovery: the recovering frame is not on the defer chain");
         go__release_frame(g, f);
+        f->n = GO__LEFT; /* its cleanup, if an unwind runs it, does nothing */
     }
     g->head.frame = target;
 }
@@ -333,7 +334,7 @@ static GO__NORETURN void recovery(go__g *g, go__panic *p) {
             go__set_panicking(g, false);
             abandon_to(g, q->top);
             go__sigmask_jump(g, p, (uintptr_t)q);
-            go__jump(q->resume);
+            go__unwind_jump(g, q->resume, NULL, (uintptr_t)q);
         }
     }
     release_removed(g, q);
@@ -342,7 +343,7 @@ static GO__NORETURN void recovery(go__g *g, go__panic *p) {
     if (!q) g->sig.sig = 0;                /* Go forgets the signal once no panic is left */
     abandon_to(g, rf);
     go__sigmask_jump(g, p, (uintptr_t)rf);
-    go__jump(rf->jb);
+    go__unwind_jump(g, rf->jb, rf, (uintptr_t)rf);
 }
 
 /* The entry points (go_panic, ...) pass their own CFA: everything the new panic may walk

@@ -54,6 +54,8 @@ no_unwind_O1    any    -                          -O1 -fno-asynchronous-unwind-t
 no_unwind_Og    any    -                          -Og -fno-asynchronous-unwind-tables -fno-unwind-tables
 no_unwind_fp    any    -                          -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-omit-frame-pointer
 no_pie          any    -                          -no-pie -fno-pic
+fexceptions     any    _Unwind_Resume             -fexceptions
+fexceptions_O0  any    _Unwind_Resume             -O0 -fexceptions
 debian          any    __stack_chk_fail           @dpkg
 debian_all      any    __stack_chk_fail           @dpkg hardening=+all
 hardened        any    __stack_chk_fail           -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fcf-protection -Wl,-z,relro -Wl,-z,now -fPIE -pie

@@ -112,7 +112,7 @@ static() {
         p=$work/$(basename "$t")
         # shellcheck disable=SC2086
         build "$p.build.log" "$cc" -O2 -g -static $warn $cflags -I"$inc" "$tests/$t.c" \
-            -o "$p" "$libdir/libgodefer.a" $libs -lpthread -ldl
+            -o "$p" "$libdir/libgodefer.a" -lgcc_eh $libs -lpthread -ldl # libgcc's unwinder, not libunwind's (src/unwind.c)
         check "$t ($cc -static)" "$p.log" "$p"
     done
     echo "-static programs pass ($cc${pcs:+, with $pcs})"

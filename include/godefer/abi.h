@@ -8,11 +8,11 @@
  *   functions    go__ginit (spelt go__ginit_x86_64_sj or go__ginit_setjmp, godefer/jmpbuf.h),
  *                go__setjmp (x86_64 without ThreadSanitizer), go__leave_slow,
  *                go__leave_pool, go__push_slow, go__blob, go__panic_nilfunc, go__recover,
- *                go__recover_deferred, go__pc_here, go__go, go__group_go, go__coro_new
- *                (and the public go_panic_bounds, go_panic_bounds_u, go_type_*)
+ *                go__recover_deferred, go__pc_here, go__unwind_tu, go__go, go__group_go,
+ *                go__coro_new (and the public go_panic_bounds, go_panic_bounds_u, go_type_*)
  *   variables    go__curg (initial-exec TLS; what it points at starts with go__ghead)
- *   layouts      go__rec, go__frame (GO__NSLOT, GO__POOLED, GO__LEFT), go__ghead,
- *                go__jmpbuf (its size; its words are the library's: GO__JB_* in
+ *   layouts      go__rec, go__frame (GO__NSLOT, GO__POOLED, GO__LEFT, GO__UNWIND),
+ *                go__ghead, go__jmpbuf (its size; its words are the library's: GO__JB_* in
  *                godefer/jmpbuf.h), go_any, go_type, go_fault, go_bounds
  *   conventions  a record whose call is NULL is called as ((void (*)(void *))fn)(arg);
  *                otherwise as call(record) (a per-site thunk of the user's object)
@@ -55,6 +55,7 @@ typedef struct go__frame {
 } go__frame;
 #define GO__POOLED 0x80000000u /* the frame has pool memory: slow paths only */
 #define GO__LEFT 0xffffffffu   /* n of a frame left after a recovery, before its cleanup */
+#define GO__UNWIND 0x40000000u /* the frame a recovery unwinds to: its cleanup lands */
 
 /* The part of a goroutine's state that the inline paths touch. */
 struct go__ghead {
@@ -71,6 +72,12 @@ GO_API GO__NORETURN void go__panic_nilfunc(const go__rec *r);
 GO_API go_any go__recover(void *retaddr);
 GO_API void go__recover_deferred(const struct go__rec *r);
 GO_API void *go__pc_here(void); /* an address in the calling function */
+/* A unit compiled with -fexceptions includes the header: its cleanups must run on a
+ * recovery, so recoveries unwind (src/unwind.c). */
+GO_API void go__unwind_tu(void);
+#if defined(__EXCEPTIONS)
+__attribute__((constructor)) static void go__unwind_tu_here(void) { go__unwind_tu(); }
+#endif
 
 GO_API int64_t go__go(void (*fn)(void), void *arg);
 GO_API int64_t go__group_go(go_group *group, void (*fn)(void), void *arg);
