@@ -174,8 +174,10 @@ GO__HIDDEN GO__NORETURN void go__panic_with(go__g *g, go__panic *p);
 GO__HIDDEN GO__NORETURN void go__panic_owned(go_any v);
 GO__HIDDEN GO__NORETURN void go__jump(go__jmpbuf jb);
 GO__HIDDEN void go__calibrate(void); /* measures the panic loop's call sites (g.c) */
-/* unwind.c: a recovery's transfer to jb, in the activation holding above (the recovering
- * frame, or a Goexit's record), unwinding the frames on the way when that is on */
+/* unwind.c: whether recoveries unwind; a recovery's transfer to jb, in the activation
+ * holding above (the recovering frame, or a Goexit's record), unwinding the frames on the
+ * way (panic.c's transfer calls it when go__unwinding) */
+extern GO__HIDDEN _Atomic bool go__unwinding;
 GO__HIDDEN GO__NORETURN void go__unwind_jump(go__g *g, go__jmpbuf jb, go__frame *frame,
                                              uintptr_t above);
 GO__HIDDEN GO__NORETURN void go__unwind_land(go__frame *f);
@@ -244,10 +246,34 @@ GO__HIDDEN void go__sigstack_init(go__g *g);
 GO__HIDDEN void go__sigstack_free(go__g *g);
 /* A mapping of guard bytes (no access) then size bytes of stack, or NULL. */
 GO__HIDDEN char *go__stack_map(size_t size, size_t guard);
-/* Is this fault the stack running out (sp: the interrupted stack pointer)? */
-GO__HIDDEN bool go__stack_overflowed(const go__g *g, int sig, const siginfo_t *si, uintptr_t sp);
+/* Overflow detection, inline: the handler asks it of every fault. */
+/* A fault this close to the stack pointer is the stack running out (a push, a call, a
+ * probe, a big frame: nothing else faults there). */
+#define GO__OVERFLOW_NEAR (64 * 1024)
+/* How far below a thread's stack an overflowing stack pointer may have got (a frame this
+ * big skips the guard). */
+#define GO__OVERFLOW_GAP (1024 * 1024)
+
+/* Was this SIGSEGV the stack running out?  The fault is close to the stack pointer, or
+ * the stack pointer is at the bottom of the thread's stack and the fault just below it.
+ * (A fault below the stack with sp elsewhere is an ordinary one: mappings may lie right
+ * below it, and so is one above the stack that sp is in: a mapping may lie right above a
+ * thread's.) */
+static inline bool go__stack_overflowed(const go__g *g, int sig, const siginfo_t *si,
+                                        uintptr_t sp) {
+    if (sig != SIGSEGV || si->si_code <= 0 || !g) return false;
+    uintptr_t a = (uintptr_t)si->si_addr;
+    uintptr_t lo = g->stack_lo, hi = g->stack_hi;
+    if (sp >= lo && sp < hi && a >= hi) return false;
+    if (a < sp ? sp - a < GO__OVERFLOW_NEAR : a - sp < GO__OVERFLOW_NEAR) return true;
+    return lo && sp < lo + GO__OVERFLOW_NEAR && sp + GO__OVERFLOW_GAP >= lo &&
+           a < lo + GO__OVERFLOW_NEAR && a + GO__OVERFLOW_GAP >= lo;
+}
+
 /* Is sp on g's thread stack, or below it where an overflow got to? */
-GO__HIDDEN bool go__on_thread_stack(const go__g *g, uintptr_t sp);
+static inline bool go__on_thread_stack(const go__g *g, uintptr_t sp) {
+    return g->stack_hi && sp >= g->stack_lo - GO__OVERFLOW_GAP && sp < g->stack_hi;
+}
 
 /* report.c */
 typedef void (*go__emit_fn)(void *ctx, const char *s, size_t n);

@@ -320,6 +320,15 @@ static inline bool started_inside(const go__g *g, const go__panic *q, const go__
     return (uintptr_t)q < (uintptr_t)rf || go__sigstack_newer(g, (uintptr_t)q, (uintptr_t)rf);
 }
 
+/* The transfer of control to a recovery point jb in the activation holding above: a jump,
+ * or an unwind of the frames on the way (C++ destructors, -fexceptions cleanups). */
+static inline __attribute__((always_inline)) GO__NORETURN void
+transfer(go__g *g, go__jmpbuf jb, go__frame *frame, uintptr_t above) {
+    if (atomic_load_explicit(&go__unwinding, memory_order_relaxed))
+        go__unwind_jump(g, jb, frame, above);
+    go__jump(jb);
+}
+
 /* p's deferred call recovered.  Remove every panic that started inside the frame that
  * deferred the call (they are aborted), then resume that frame, which runs its remaining
  * deferred calls and is left normally.  A Goexit among them cannot be cancelled: its loop
@@ -334,7 +343,7 @@ static GO__NORETURN void recovery(go__g *g, go__panic *p) {
             go__set_panicking(g, false);
             abandon_to(g, q->top);
             go__sigmask_jump(g, p, (uintptr_t)q);
-            go__unwind_jump(g, q->resume, NULL, (uintptr_t)q);
+            transfer(g, q->resume, NULL, (uintptr_t)q);
         }
     }
     release_removed(g, q);
@@ -343,7 +352,7 @@ static GO__NORETURN void recovery(go__g *g, go__panic *p) {
     if (!q) g->sig.sig = 0;                /* Go forgets the signal once no panic is left */
     abandon_to(g, rf);
     go__sigmask_jump(g, p, (uintptr_t)rf);
-    go__unwind_jump(g, rf->jb, rf, (uintptr_t)rf);
+    transfer(g, rf->jb, rf, (uintptr_t)rf);
 }
 
 /* The entry points (go_panic, ...) pass their own CFA: everything the new panic may walk

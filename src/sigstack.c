@@ -10,13 +10,6 @@
 #define SIGSTK_SIZE (512 * 1024)
 #define SIGSTK_GUARD (64 * 1024)
 
-/* A fault this close to the stack pointer is the stack running out (a push, a call, a
- * probe, a big frame: nothing else faults there). */
-#define OVERFLOW_NEAR (64 * 1024)
-/* How far below a thread's stack an overflowing stack pointer may have got (a frame this
- * big skips the guard). */
-#define OVERFLOW_GAP (1024 * 1024)
-
 char *go__stack_map(size_t size, size_t guard) {
     char *m = mmap(NULL, guard + size, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
@@ -83,23 +76,4 @@ bool go__sigstack_newer(const go__g *g, uintptr_t a, uintptr_t b) {
     if (sigaltstack(NULL, &ss) != 0 || (ss.ss_flags & SS_DISABLE)) return false;
     uintptr_t lo = (uintptr_t)ss.ss_sp;
     return a - lo < ss.ss_size && !(b - lo < ss.ss_size);
-}
-
-/* Was this SIGSEGV the stack running out?  The fault is close to the stack pointer, or
- * the stack pointer is at the bottom of the thread's stack and the fault just below it.
- * (A fault below the stack with sp elsewhere is an ordinary one: mappings may lie right
- * below it, and so is one above the stack that sp is in: a mapping may lie right above a
- * thread's.) */
-bool go__stack_overflowed(const go__g *g, int sig, const siginfo_t *si, uintptr_t sp) {
-    if (sig != SIGSEGV || si->si_code <= 0 || !g) return false;
-    uintptr_t a = (uintptr_t)si->si_addr;
-    uintptr_t lo = g->stack_lo, hi = g->stack_hi;
-    if (sp >= lo && sp < hi && a >= hi) return false;
-    if (a < sp ? sp - a < OVERFLOW_NEAR : a - sp < OVERFLOW_NEAR) return true;
-    return lo && sp < lo + OVERFLOW_NEAR && sp + OVERFLOW_GAP >= lo && a < lo + OVERFLOW_NEAR &&
-           a + OVERFLOW_GAP >= lo;
-}
-
-bool go__on_thread_stack(const go__g *g, uintptr_t sp) {
-    return g->stack_hi && sp >= g->stack_lo - OVERFLOW_GAP && sp < g->stack_hi;
 }

@@ -49,17 +49,25 @@ struct go__unwind {
 /* -1 off, 1 on (go_set_unwind); 0: on if a C++ runtime or an -fexceptions unit is there */
 static _Atomic int unwind_asked;
 static _Atomic bool unwind_tu; /* a unit compiled with -fexceptions includes godefer.h */
+_Atomic bool go__unwinding;    /* what they decide, the one load a recovery makes */
+
+static void decide(void) {
+    int asked = atomic_load_explicit(&unwind_asked, memory_order_relaxed);
+    bool on = asked
+                  ? asked > 0
+                  : __cxa_get_globals || atomic_load_explicit(&unwind_tu, memory_order_relaxed);
+    atomic_store_explicit(&go__unwinding, on, memory_order_relaxed);
+}
+__attribute__((constructor)) static void decide_at_load(void) { decide(); }
 
 void go_set_unwind(bool on) {
     atomic_store_explicit(&unwind_asked, on ? 1 : -1, memory_order_relaxed);
+    decide();
 }
 
-void go__unwind_tu(void) { atomic_store_explicit(&unwind_tu, true, memory_order_relaxed); }
-
-static bool unwind_on(void) {
-    int asked = atomic_load_explicit(&unwind_asked, memory_order_relaxed);
-    if (asked) return asked > 0;
-    return __cxa_get_globals || atomic_load_explicit(&unwind_tu, memory_order_relaxed);
+void go__unwind_tu(void) {
+    atomic_store_explicit(&unwind_tu, true, memory_order_relaxed);
+    decide();
 }
 
 /* The one transfer of control to a recovery point: u's unwind is over. */
@@ -132,7 +140,6 @@ static void install_terminate(void) {
 }
 
 void go__unwind_jump(go__g *g, go__jmpbuf jb, go__frame *frame, uintptr_t above) {
-    if (!unwind_on()) go__jump(jb);
     struct go__unwind *u = g->unwind_spare;
     if (u)
         g->unwind_spare = u->outer;
