@@ -232,7 +232,7 @@ static inline void go__sigmask_jump(go__g *g, const go__panic *p, uintptr_t hi) 
 /* runtime_error.c: the values of Go's runtime errors (go_is_runtime_error) */
 extern GO__HIDDEN const go_type go__type_panicNil;
 GO__HIDDEN go_any go__runtime_error(const char *text); /* static text, "runtime error: " added */
-GO__HIDDEN go_any go__fault_error(int sig, int code, uintptr_t addr); /* go_fault_info's */
+/* go__fault_error, the value of a fault: fault_value.h */
 
 /* signal.c: the handler */
 GO__HIDDEN void go__install_handlers(void);
