@@ -191,10 +191,11 @@ static inline const go__rec *go__pop(go__frame *f) {
     unsigned n = f->n;
     if (n - 1u < GO__NSLOT) return go__pop_slot(f, n, 0);
     if (n & GO__POOLED) return go__pop_pooled(f);
-    if (n & GO__UNWIND) /* f is a recovery's target, still unwinding (unwind.c) */
-        go__throw("recovery: a destructor or cleanup run by the unwind to the recovering "
-                  "go_frame panicked and did not recover");
-    if (n) go__throw("go_frame: corrupted defer chain");
+    if (n)
+        go__throw(n & GO__UNWIND /* f is a recovery's target, still unwinding (unwind.c) */
+                      ? "recovery: a destructor or cleanup run by the unwind to the "
+                        "recovering go_frame panicked and did not recover"
+                      : "go_frame: corrupted defer chain");
     return NULL;
 }
 
