@@ -98,7 +98,8 @@ void go__unwind_land(go__frame *f) {
 
 static GO__NORETURN void not_reached(void) {
     go__throw("recovery: a frame between the panic and the recovering go_frame has no "
-              "unwind information (compile C with -fasynchronous-unwind-tables)");
+              "unwind information, or the go_frame is on another stack (compile C with "
+              "-fasynchronous-unwind-tables; switch coroutines with go_g_switch)");
 }
 
 static _Unwind_Reason_Code stop(int version, _Unwind_Action actions,
