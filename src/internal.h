@@ -163,6 +163,9 @@ GO__HIDDEN GO__NORETURN void go__coro_end(go__g *g); /* g->coro: fn returned or 
 #define GO__ASAN 1
 #endif
 #endif
+#ifdef GO__ASAN
+void __asan_handle_no_return(void); /* before a jump that leaves frames (panic.c, unwind.c) */
+#endif
 
 /* frame.c */
 GO__HIDDEN const go__rec *go__pop_pooled(go__frame *f);

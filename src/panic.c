@@ -9,10 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifdef GO__ASAN
-void __asan_handle_no_return(void);
-#endif
-
 /* Transfer of control to a recovery point.  Everything between the jump and its target
  * is discarded: deferred calls of the frames on the way have already run (a panic runs
  * them before it can be recovered below them); their C cleanup variables do not run. */

@@ -16,10 +16,6 @@
 #include <stdlib.h>
 #include <unwind.h>
 
-#ifdef GO__ASAN
-void __asan_handle_no_return(void);
-#endif
-
 /* The C++ runtime, if linked (libstdc++ or libc++abi, which share the Itanium ABI's
  * names): its presence turns unwinding on; its exception counters are put back after a
  * landing, and its terminate handler reports the traps that end in std::terminate. */
@@ -88,7 +84,7 @@ static GO__NORETURN void land(struct go__unwind *u) {
     go__jump(*jb);
 }
 
-/* go_frame's cleanup met GO__UNWIND: f's landing pad, the recovery's end. */
+/* The landed unwinds kept for reuse, freed with the goroutine's pool. */
 void go__unwind_free(go__g *g) {
     for (struct go__unwind *u; (u = g->unwind_spare);) {
         g->unwind_spare = u->outer;
@@ -96,6 +92,7 @@ void go__unwind_free(go__g *g) {
     }
 }
 
+/* go_frame's cleanup met GO__UNWIND: f's landing pad, the recovery's end. */
 void go__unwind_land(go__frame *f) {
     go__g *g = (go__g *)go__curg;
     struct go__unwind *u = g ? g->unwind : NULL;
