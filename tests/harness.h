@@ -205,7 +205,7 @@ __attribute__((unused)) static child_result *run_child(const char *name) { retur
 __attribute__((unused)) static void expect_fatal(const char *child, const char *msg) {
     child_result *r = run_child(child);
     ASSERT_INT(r->status, 2);
-    char want[160];
+    char want[512]; /* the longest message, whole */
     snprintf(want, sizeof want, "fatal error: %s\n", msg);
     ASSERT_CONTAINS(r->err, want);
 }
@@ -218,7 +218,7 @@ __attribute__((unused)) static void expect_panic_in_goroutine(const child_result
     long long id = 0;
     const char *o = strstr(r->out, "goid=");
     ASSERT(o && sscanf(o, "goid=%lld", &id) == 1 && id > 1);
-    char want[160];
+    char want[512]; /* the longest message, whole */
     snprintf(want, sizeof want, "panic: %s\n\ngoroutine %lld [running]:\n", text, id);
     ASSERT_CONTAINS(r->err, want);
 }
