@@ -160,6 +160,8 @@ base="-g -Wall -Wextra -Werror"
 # before godefer's (a fault that godefer does not convert goes to the handler that was
 # there before it, as documented): the programs check godefer's own reports.
 export UBSAN_OPTIONS=handle_segv=0:handle_sigbus=0:handle_sigfpe=0
+# test_threads repeats its exit races for 8 s each; the tiers do that, a row checks its flags.
+export GODEFER_TEST_RACE_SECONDS=1
 failed=""
 for t in $tests; do
     extra=
