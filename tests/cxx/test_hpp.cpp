@@ -431,6 +431,54 @@ static void test_goexit_through_frame(void) {
     ASSERT_LOG("deferred ~obj");
 }
 
+// pthread_cancel's unwind through a frame runs its deferred calls and destructors.
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+static volatile int cancel_ready;
+static void *cancel_thread(void *) {
+    go::frame([](go::scope &s) {
+        s.defer([] { tlog("deferred"); });
+        Logged l("obj");
+        cancel_ready = 1;
+        for (;;) pthread_testcancel();
+    });
+    return nullptr;
+}
+static void test_cancel_through_frame(void) {
+#ifdef TEST_ASAN
+    SKIP("ASan's own CHECK fails in a cancelled thread's unwind (as test_cxx's)");
+#endif
+    pthread_t t;
+    pthread_create(&t, nullptr, cancel_thread, nullptr);
+    while (!cancel_ready) usleep(1000);
+    pthread_cancel(t);
+    void *res;
+    pthread_join(t, &res);
+    ASSERT(res == PTHREAD_CANCELED);
+    ASSERT_LOG("~obj deferred");
+}
+
+// A deferred callable that throws (which it must not) on a normal exit: the frame's
+// other calls still run (from its cleanup) and the exception goes on.
+static void test_throw_from_deferred_call(void) {
+    int caught = 0;
+    try {
+        go::frame([](go::scope &s) {
+            s.defer([] { tlog("older"); });
+            s.defer([] { throw 5; });
+        });
+    } catch (int x) {
+        caught = x;
+    }
+    ASSERT_INT(caught, 5);
+    ASSERT_LOG("older");
+}
+
 static const harness_case cases[] = {
     {"order", test_order},
     {"loop_order", test_loop_order},
@@ -454,6 +502,8 @@ static const harness_case cases[] = {
     {"report_repanic", test_report_repanic},
     {"report_panic_during_exception", test_report_panic_during_exception},
     {"goexit_through_frame", test_goexit_through_frame},
+    {"cancel_through_frame", test_cancel_through_frame},
+    {"throw_from_deferred_call", test_throw_from_deferred_call},
     {nullptr, nullptr}};
 static const harness_case children[] = {
     {"unrecovered", child_unrecovered},
