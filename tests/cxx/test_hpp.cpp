@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -245,7 +246,11 @@ static void test_recover_in_outer_frame(void) {
 // A re-panic in a deferred call, recovered by the outer frame: the new value.
 static void test_repanic_recovered(void) {
     go::frame([](go::scope &s) {
-        s.defer([] { tlog("got %s", go::sprint(go::recover()).c_str()); });
+        s.defer([] {
+            go::any r = go::recover();
+            tlog("got %s", go::sprint(r).c_str());
+            go_any_release(r); // the copied string (Go's GC frees it)
+        });
         go::frame([](go::scope &t) {
             t.defer([] {
                 go::any r = go::recover();
@@ -439,7 +444,7 @@ static void test_goexit_through_frame(void) {
 #define TEST_ASAN 1
 #endif
 #endif
-static volatile int cancel_ready;
+static std::atomic<int> cancel_ready;
 static void *cancel_thread(void *) {
     go::frame([](go::scope &s) {
         s.defer([] { tlog("deferred"); });
