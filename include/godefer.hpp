@@ -135,24 +135,24 @@ template <class T>
 inline constexpr bool in_record = std::is_trivially_copyable_v<T> &&
                                   sizeof(T) <= sizeof(void *) && alignof(T) <= alignof(void *);
 
-/* Records' calls (go__rec.call): the library runs a record as call(record).  None is
- * noexcept: a recovery's unwind passes through them. */
+/* Records' calls (go__rec.call): the library runs a record as call(record), and call
+ * runs fn, the callable's code, on the object.  None is noexcept: a recovery's unwind
+ * passes through them. */
 inline void call_fnptr(const go__rec *r) { r->fn(); }
-template <class T> void call_in_record(const go__rec *r) {
+inline void call_in_record(const go__rec *r) {
     reinterpret_cast<void (*)(void *)>(r->fn)(const_cast<void **>(&r->arg));
 }
-template <class T> void call_in_pool(const go__rec *r) {
-    if constexpr (std::is_trivially_destructible_v<T>) {
-        reinterpret_cast<void (*)(void *)>(r->fn)(r->arg);
-        return;
-    }
+inline void call_in_pool(const go__rec *r) {
+    reinterpret_cast<void (*)(void *)>(r->fn)(r->arg);
+}
+template <class T> void call_and_destroy(const go__rec *r) {
     struct destroy { /* the copy, after the call, also when a panic unwinds it */
         void *p;
         ~destroy() {
             if (p) static_cast<T *>(p)->~T(); /* NULL: the library's probe (thunk_ra) */
         }
     } d{r->arg};
-    reinterpret_cast<void (*)(void *)>(r->fn)(r->arg);
+    call_in_pool(r);
 }
 
 /* The frame's cleanup on the unwinding paths, as go_frame's cleanup attribute in C: runs
@@ -224,17 +224,17 @@ class scope {
             static_assert(std::is_function_v<std::remove_pointer_t<T>>);
             void (*fn)(void) = reinterpret_cast<void (*)(void)>(c);
             push(fn ? detail::call_fnptr : go__panic_nilfunc, fn, nullptr);
-        } else if constexpr (std::is_function_v<T>) {
-            defer(&c);
         } else if constexpr (detail::in_record<T>) {
             void *word = nullptr;
             T copy(std::forward<C>(c));
             std::memcpy(&word, static_cast<void *>(&copy), sizeof copy);
-            push(detail::call_in_record<T>, detail::member_code<T>(), word);
+            push(detail::call_in_record, detail::member_code<T>(), word);
         } else {
             void *p = go__blob(fr_, sizeof(T), alignof(T));
             ::new (p) T(std::forward<C>(c));
-            push(detail::call_in_pool<T>, detail::member_code<T>(), p);
+            push(std::is_trivially_destructible_v<T> ? detail::call_in_pool
+                                                     : detail::call_and_destroy<T>,
+                 detail::member_code<T>(), p);
         }
     }
 
@@ -252,8 +252,9 @@ namespace detail {
 
 /* One defer frame around f.  Not inlined: its caller's variables that f or a deferred
  * call changes (through captures) are reloaded after it, recovered or not.  A recovery
- * lands here after its unwind (guard's cleanup, or at this function's caller), having run
- * the destructors of f's objects: no live destructor is jumped over. */
+ * lands here after its unwind (from guard's cleanup; from this function's caller where
+ * it has no landing pad, under -fno-exceptions), having run the destructors of f's
+ * objects: no live destructor is jumped over. */
 template <class R, class F> __attribute__((noinline)) R run(F &f) {
     result<R> res;
     __asm__ volatile("" : : "r"(&res) : "memory"); /* in memory: read after a landing */
