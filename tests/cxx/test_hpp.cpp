@@ -419,6 +419,22 @@ static void test_report_panic_during_exception(void) {
                     "fatal error: recovery: std::terminate while unwinding to the recovering");
 }
 
+// A noexcept deferred callable whose panic an outer frame recovers: the unwind may not
+// leave it (std::terminate), reported as a fatal error (docs/api.md: leave deferred
+// callables without noexcept unless they never panic).
+static void child_noexcept_deferred(void) {
+    go::frame([](go::scope &s) {
+        s.defer([] { go::recover(); });
+        go::frame([](go::scope &t) { t.defer([]() noexcept { go::panic("from noexcept"); }); });
+    });
+}
+static void test_report_noexcept_deferred(void) {
+    child_result *r = run_child("noexcept_deferred");
+    ASSERT_INT(r->status, 2);
+    ASSERT_CONTAINS(r->err,
+                    "fatal error: recovery: std::terminate while unwinding to the recovering");
+}
+
 // The deferred calls of a frame that a goroutine's Goexit leaves run (go_goexit through
 // go::frame), and the objects in between are destroyed.
 static void *goexit_thread(void *) {
@@ -506,6 +522,7 @@ static const harness_case cases[] = {
     {"report_unrecovered", test_report_unrecovered},
     {"report_repanic", test_report_repanic},
     {"report_panic_during_exception", test_report_panic_during_exception},
+    {"report_noexcept_deferred", test_report_noexcept_deferred},
     {"goexit_through_frame", test_goexit_through_frame},
     {"cancel_through_frame", test_cancel_through_frame},
     {"throw_from_deferred_call", test_throw_from_deferred_call},
@@ -514,6 +531,7 @@ static const harness_case children[] = {
     {"unrecovered", child_unrecovered},
     {"repanic", child_repanic},
     {"panic_during_exception", child_panic_during_exception},
+    {"noexcept_deferred", child_noexcept_deferred},
     {nullptr, nullptr}};
 
 int main(int argc, char **argv) { return harness_main(argc, argv, cases, children); }
