@@ -1,11 +1,15 @@
 // godefer.hpp's side of the benchmark cases (docs/performance.md): the C++ API's frame
-// and defer against godefer's C ones (bench_godefer.c's defer1, defer8, panic_d1,
+// and defer against godefer's C ones (bench_godefer.c's frame0, defer1, defer8, panic_d1,
 // panic_d10; the latter always unwind, as in any C++ program).
 #include "bench.h"
 
 #include <godefer.hpp>
 
 static __thread volatile long recovered;
+
+static NOINLINE void op_frame0() {
+    go::frame([](go::scope &) { __asm__ volatile(""); });
+}
 
 static NOINLINE void op_defer1() {
     go::frame([](go::scope &s) { s.defer([] { work(&bench_token); }); });
@@ -42,12 +46,14 @@ static NOINLINE void op_panic(int d) {
     BENCH_CHECK(recovered == r0 + 1);
 }
 
+BENCH_RUNNER(frame0_hpp, 0, op_frame0())
 BENCH_RUNNER(defer1_hpp, 1, op_defer1())
 BENCH_RUNNER(defer8_hpp, 8, op_defer8())
 BENCH_RUNNER(panic_d1_hpp, 0, op_panic(1))
 BENCH_RUNNER(panic_d10_hpp, 0, op_panic(10))
 
 static const bench_case cases[] = {
+    {"godefer", "frame0_hpp", run_frame0_hpp, 1, 0},
     {"godefer", "defer1_hpp", run_defer1_hpp, 1, 0},
     {"godefer", "defer8_hpp", run_defer8_hpp, 1, 0},
     {"godefer", "panic_d1_hpp", run_panic_d1_hpp, 1, 0},
