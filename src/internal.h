@@ -191,10 +191,11 @@ static inline const go__rec *go__pop(go__frame *f) {
     unsigned n = f->n;
     if (n - 1u < GO__NSLOT) return go__pop_slot(f, n, 0);
     if (n & GO__POOLED) return go__pop_pooled(f);
-    if (n & GO__UNWIND) /* f is a recovery's target, still unwinding (unwind.c) */
-        go__throw("recovery: a destructor or cleanup run by the unwind to the recovering "
-                  "go_frame panicked and did not recover");
-    if (n) go__throw("go_frame: corrupted defer chain");
+    if (n)
+        go__throw(n & GO__UNWIND /* f is a recovery's target, still unwinding (unwind.c) */
+                      ? "recovery: a destructor or cleanup run by the unwind to the "
+                        "recovering go_frame panicked and did not recover"
+                      : "go_frame: corrupted defer chain");
     return NULL;
 }
 
@@ -232,7 +233,7 @@ static inline void go__sigmask_jump(go__g *g, const go__panic *p, uintptr_t hi) 
 /* runtime_error.c: the values of Go's runtime errors (go_is_runtime_error) */
 extern GO__HIDDEN const go_type go__type_panicNil;
 GO__HIDDEN go_any go__runtime_error(const char *text); /* static text, "runtime error: " added */
-GO__HIDDEN go_any go__fault_error(int sig, int code, uintptr_t addr); /* go_fault_info's */
+/* go__fault_error, the value of a fault: fault_value.h */
 
 /* signal.c: the handler */
 GO__HIDDEN void go__install_handlers(void);

@@ -4,6 +4,7 @@
  * and runtime.boundsError with Go's texts ("index out of range [5] with length 3", "slice
  * bounds out of range [:11] with capacity 10", ...). */
 #include "internal.h"
+#include "fault_value.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,36 +26,7 @@ static size_t panicNil_error(go_any v, char *buf, size_t size) {
 const go_type go__type_panicNil = {
     .name = "*runtime.PanicNilError", .kind = GO_KIND_POINTER, .error = panicNil_error};
 
-/* ---- the value of a fault panic -----------------------------------------------------
- * One word, no allocation (the fault may have hit inside malloc):
- *   bits 0-1  signal: 1 SIGSEGV, 2 SIGBUS, 3 SIGFPE
- *   bits 2-6  si_code, 31 standing for SI_KERNEL
- *   bit  7    the address's top byte is 0xff (a kernel address)
- *   bits 8-63 the low 56 bits of the address
- * User addresses have a zero top byte on x86_64 (even with 5-level paging) and on
- * aarch64 (the kernel clears tag bits in si_addr); kernel addresses an all-ones one. */
-
-#define FAULT_CODE_KERNEL 31 /* the code field's SI_KERNEL */
-
-static const int sig_of[4] = {0, SIGSEGV, SIGBUS, SIGFPE};
-
-static uint64_t fault_pack(int sig, int code, uintptr_t addr) {
-    uint64_t s = sig == SIGSEGV ? 1 : sig == SIGBUS ? 2 : 3;
-    uint64_t c = code == SI_KERNEL                      ? FAULT_CODE_KERNEL
-                 : code > 0 && code < FAULT_CODE_KERNEL ? (uint64_t)code
-                                                        : 0;
-    uint64_t hi = (uint64_t)addr >> 56 == 0xff;
-    return s | c << 2 | hi << 7 | ((uint64_t)addr << 8);
-}
-
-static void fault_unpack(uint64_t u, go_fault *f) {
-    f->signo = sig_of[u & 3];
-    unsigned c = (unsigned)(u >> 2) & 31;
-    f->code = c == FAULT_CODE_KERNEL ? SI_KERNEL : (int)c;
-    uint64_t a = u >> 8;
-    if (u >> 7 & 1) a |= (uint64_t)0xff << 56;
-    f->addr = (uintptr_t)a;
-}
+/* ---- the value of a fault panic (its one-word format: fault_value.h) ----------------- */
 
 static const char *fault_text(const go_fault *f) {
     if (f->signo != SIGFPE) return "invalid memory address or nil pointer dereference";
@@ -67,21 +39,17 @@ static const char *fault_text(const go_fault *f) {
 
 static size_t sigError_error(go_any v, char *buf, size_t size) {
     go_fault f;
-    fault_unpack(v.v.u, &f);
+    go__fault_unpack(v.v.u, &f);
     return (size_t)snprintf(buf, size, "runtime error: %s", fault_text(&f));
 }
 
 /* Go's runtime.errorString: the type of nil-dereference and division errors. */
-static const go_type type_sigError = {
+const go_type go__type_sigError = {
     .name = "runtime.errorString", .kind = GO_KIND_UINT, .error = sigError_error};
 
-go_any go__fault_error(int sig, int code, uintptr_t addr) {
-    return go_make_uint(&type_sigError, fault_pack(sig, code, addr));
-}
-
 bool go_fault_info(go_any v, go_fault *f) {
-    if (v.type != &type_sigError) return false;
-    if (f) fault_unpack(v.v.u, f);
+    if (v.type != &go__type_sigError) return false;
+    if (f) go__fault_unpack(v.v.u, f);
     return true;
 }
 
@@ -214,7 +182,7 @@ void go_panic_bounds_u(go_bounds kind, uint64_t x, int64_t y) {
 /* ---- the table ---------------------------------------------------------------------- */
 
 static const go_type *const runtime_errors[] = {&type_runtimeError, &go__type_panicNil,
-                                                &type_sigError, &type_boundsError,
+                                                &go__type_sigError, &type_boundsError,
                                                 &type_boundsErrorBig};
 
 bool go_is_runtime_error(go_any v) {

@@ -4,6 +4,7 @@
  * docs/signals.md explains the design; the machine-specific part is in src/arch/, the
  * stacks in sigstack.c, the mask after a recovery in sigmask.c, the reports in fatal.c. */
 #include "internal.h"
+#include "fault_value.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -31,6 +31,12 @@ extern struct go__cxa_eh_globals *__cxa_get_globals(void) __attribute__((weak));
 typedef void (*go__terminate_fn)(void);
 extern go__terminate_fn _ZSt13set_terminatePFvvE(go__terminate_fn) __attribute__((weak));
 
+/* libgcc's unwinder, referenced weakly: a static link must not pull libunwind's
+ * _Unwind_* (the trace library's, which would clash with libgcc_eh's), and a program
+ * without libgcc's unwinder (static pure C) has no unwinding: its recoveries jump. */
+#pragma weak _Unwind_ForcedUnwind
+#pragma weak _Unwind_GetCFA
+
 #define GO__UNWIND_CLASS 0x474f444546455200ull /* "GODEFER\0" */
 
 /* One recovery's unwind, on the heap: it must outlive every frame it unwinds (the landing
@@ -56,6 +62,7 @@ static void decide(void) {
     bool on = asked
                   ? asked > 0
                   : __cxa_get_globals || atomic_load_explicit(&unwind_tu, memory_order_relaxed);
+    on = on && _Unwind_ForcedUnwind && _Unwind_GetCFA;
     atomic_store_explicit(&go__unwinding, on, memory_order_relaxed);
 }
 __attribute__((constructor)) static void decide_at_load(void) { decide(); }
@@ -98,7 +105,8 @@ void go__unwind_land(go__frame *f) {
 
 static GO__NORETURN void not_reached(void) {
     go__throw("recovery: a frame between the panic and the recovering go_frame has no "
-              "unwind information (compile C with -fasynchronous-unwind-tables)");
+              "unwind information, or the go_frame is on another stack (compile C with "
+              "-fasynchronous-unwind-tables; switch coroutines with go_g_switch)");
 }
 
 static _Unwind_Reason_Code stop(int version, _Unwind_Action actions,
