@@ -118,6 +118,9 @@ namespace detail {
  * as `this` (the Itanium ABI passes it as the first argument), so that go::recover's
  * caller is the function that the record names, as a C deferred function is. */
 template <class T> inline void (*member_code())(void) {
+    static_assert(!std::is_polymorphic_v<T>,
+                  "scope.defer(c): c's class must not be polymorphic (a virtual operator() "
+                  "has no code address); defer a lambda that calls it");
     auto pmf = &T::operator();
     struct {
         void (*fn)(void);
