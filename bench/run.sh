@@ -29,6 +29,8 @@ note() { echo "run.sh: $*" >&2; }
 # ---- build the peers -----------------------------------------------------------------
 progs="$B/bench/bench_godefer $B/bench/bench_floor $B/bench/bench_coro"
 for p in $progs; do [ -x "$p" ] || { note "missing $p (build $B first)"; exit 1; }; done
+if [ -x "$B/bench/bench_hpp" ]; then progs="$progs $B/bench/bench_hpp" # godefer.hpp's rows
+else note "no bench_hpp (no C++ compiler in the build): no godefer.hpp rows"; fi
 if command -v g++ >/dev/null 2>&1; then
     g++ -O2 -std=gnu++17 -o "$PEERS/bench_cxx" "$SRC/bench_cxx.cpp" -lpthread
     progs="$progs $PEERS/bench_cxx"
@@ -138,8 +140,8 @@ tr '\t' ',' <"$OUT/callgrind.tsv" >"$OUT/callgrind.csv"
 awk -F'\t' -v cgfile="$OUT/callgrind.tsv" '
 BEGIN {
   while ((getline l < cgfile) > 0) { split(l, cf, "\t"); ir[cf[1], cf[2]] = cf[3] }
-  ncases = split("nodefer frame0 defer1 defer1_stack defer1_heap defer8 loop10 loop100 loop10000 " \
-    "panic0 panic_d1 panic_d2 panic_d5 panic_d10 panic_d20 panic_d50 panic_d100 panic_unwind_d1 panic_unwind_d10 panic_unwind_d100 " \
+  ncases = split("nodefer frame0 frame0_hpp defer1 defer1_hpp defer1_stack defer1_heap defer8 defer8_hpp loop10 loop100 loop10000 " \
+    "panic0 panic_d1 panic_d2 panic_d5 panic_d10 panic_d20 panic_d50 panic_d100 panic_unwind_d1 panic_unwind_d10 panic_unwind_d100 panic_d1_hpp panic_d10_hpp " \
     "panic_defer_d1 panic_defer_d2 panic_defer_d5 panic_defer_d10 panic_defer_d20 panic_defer_d50 panic_defer_d100 " \
     "fault_recover go_join mt_panic_d1_1t mt_panic_d1_2t mem_defer_slot mem_defer_pool mem_frame mem_goroutine", order, " ")
 }

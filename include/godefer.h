@@ -55,11 +55,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#ifdef __cplusplus
-#error "godefer.h is a C header: go_frame and go_defer rely on C-only GNU extensions"
-#endif
-
 #include "godefer/base.h" /* GO_API, attributes, GCC's warnings (see the volatile rule) */
+
+/* C++: the declarations and the inline machinery, for godefer.hpp (the C++ API); the
+ * macros below need C-only GNU extensions and fail with a message (godefer/base.h). */
+GO__EXTERN_C_BEGIN
 
 typedef struct go_any go_any; /* Go's interface{}: see Values */
 
@@ -250,7 +250,7 @@ extern GO_API const go_type go_type_string, go_type_int, go_type_uint, go_type_f
     go_type_bool;
 
 /* Constructors.  None allocates; a go_str keeps the pointer, not a copy. */
-GO__INLINE go_any go_nil(void) { go_any a = {0}; return a; }
+GO__INLINE go_any go_nil(void) { go_any a = {NULL, {.u = 0}}; return a; }
 GO__INLINE go_any go_str(const char *s) { go_any a = {&go_type_string, {.s = s}}; return a; }
 GO__INLINE go_any go_int(int64_t i) { go_any a = {&go_type_int, {.i = i}}; return a; }
 GO__INLINE go_any go_uint(uint64_t u) { go_any a = {&go_type_uint, {.u = u}}; return a; }
@@ -530,5 +530,41 @@ GO_API void go_coro_free(go_coro *c);
 #include "godefer/abi.h"
 #include "godefer/frame.h"
 #include "godefer/checks.h"
+
+GO__EXTERN_C_END
+
+#ifdef __cplusplus
+/* The macros need C-only GNU extensions (nested functions, _Generic, the cleanup
+ * attribute on a C block): C++ has godefer.hpp's go::frame, scope.defer, go::recover. */
+#define GO__C_ONLY_(what_) static_assert(false, what_ " is C only: use godefer.hpp")
+#undef go_frame
+#undef go_defer
+#undef go_defer_val
+#undef go_recover
+#undef go_defer_recover
+#undef go_index
+#undef go_check_slice
+#undef go_check_slice_len
+#undef go_check_slice3
+#undef go_check_slice3_len
+#undef go_go
+#undef go_group_go
+#undef go_coro_new
+#undef go_coro_new_sized
+#define go_frame GO__C_ONLY_("go_frame")
+#define go_defer(...) GO__C_ONLY_("go_defer")
+#define go_defer_val(...) GO__C_ONLY_("go_defer_val")
+#define go_recover(...) GO__C_ONLY_("go_recover")
+#define go_defer_recover(...) GO__C_ONLY_("go_defer_recover")
+#define go_index(...) GO__C_ONLY_("go_index")
+#define go_check_slice(...) GO__C_ONLY_("go_check_slice")
+#define go_check_slice_len(...) GO__C_ONLY_("go_check_slice_len")
+#define go_check_slice3(...) GO__C_ONLY_("go_check_slice3")
+#define go_check_slice3_len(...) GO__C_ONLY_("go_check_slice3_len")
+#define go_go(...) GO__C_ONLY_("go_go")
+#define go_group_go(...) GO__C_ONLY_("go_group_go")
+#define go_coro_new(...) GO__C_ONLY_("go_coro_new")
+#define go_coro_new_sized(...) GO__C_ONLY_("go_coro_new_sized")
+#endif
 
 #endif /* GODEFER_H */

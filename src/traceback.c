@@ -153,9 +153,12 @@ static Dwfl *open_dwfl(void) {
     return d;
 }
 
+/* C++: the linkage name, which emit_name demangles into the qualified one. */
 static const char *die_name(Dwarf_Die *die) {
     Dwarf_Attribute a;
-    if (!dwarf_attr_integrate(die, DW_AT_name, &a)) return NULL;
+    if (!dwarf_attr_integrate(die, DW_AT_linkage_name, &a) &&
+        !dwarf_attr_integrate(die, DW_AT_name, &a))
+        return NULL;
     return dwarf_formstring(&a);
 }
 
@@ -353,7 +356,15 @@ static bool is_api_name(const sym *s) {
     return false;
 }
 
-static bool is_runtime(const sym *s) { return s->lib || is_api_name(s); }
+/* godefer.hpp's own code (go::frame, the deferred calls' thunks, go::panic), inlined
+ * into the user's functions or not, is hidden as godefer.h's inline helpers are. */
+static bool in_hpp(const sym *s) {
+    size_t n = s->file ? strlen(s->file) : 0;
+    return n >= 11 && strcmp(s->file + n - 11, "godefer.hpp") == 0 &&
+           (n == 11 || s->file[n - 12] == '/');
+}
+
+static bool is_runtime(const sym *s) { return s->lib || is_api_name(s) || in_hpp(s); }
 
 /* Entry points that appear in the middle of a trace the way Go shows runtime.gopanic. */
 static bool is_panic_entry(const sym *s) {
@@ -380,7 +391,53 @@ static bool is_sanitizer(const sym *s) {
 
 static void emit_str(go__emit_fn emit, void *ctx, const char *s) { emit(ctx, s, strlen(s)); }
 
+/* The C++ runtime's demangler, when one is linked (a C program has none). */
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *n, int *status)
+    __attribute__((weak));
+
+/* A demangled C++ function's name, "ns::f<T>" of "void ns::f<T>(int) const": up to the
+ * '(' that matches its last ')', after a template function's return type (the last space
+ * outside brackets). */
+static const char *cxx_name(const char *d, size_t *len) {
+    const char *p = strrchr(d, ')'), *end = d + strlen(d), *start = d;
+    for (int depth = 0; p && p > d; p--) {
+        depth += *p == ')' ? 1 : *p == '(' ? -1 : 0;
+        if (depth == 0) {
+            end = p;
+            break;
+        }
+    }
+    if (end > d && end[-1] == '>') {
+        int depth = 0;
+        for (const char *q = d; q < end; q++) {
+            depth += (*q == '<' || *q == '(' || *q == '{') - (*q == '>' || *q == ')' || *q == '}');
+            if (depth == 0 && *q == ' ') start = q + 1;
+        }
+    }
+    *len = (size_t)(end - start);
+    return start;
+}
+
+/* C++ names (Itanium mangling, _Z) demangled, as Go prints qualified names. */
+static bool emit_cxx_name(const char *name, size_t n, go__emit_fn emit, void *ctx) {
+    char mangled[512];
+    int status = -1;
+    if (!__cxa_demangle || n < 3 || strncmp(name, "_Z", 2) != 0 || n >= sizeof mangled)
+        return false;
+    memcpy(mangled, name, n); /* without a clone's suffix (.constprop.0) */
+    mangled[n] = '\0';
+    char *d = __cxa_demangle(mangled, NULL, NULL, &status);
+    if (status == 0 && d) {
+        size_t len;
+        const char *shown = cxx_name(d, &len);
+        emit(ctx, shown, len);
+    }
+    free(d);
+    return status == 0;
+}
+
 static void emit_name(const sym *s, go__emit_fn emit, void *ctx) {
+    if (s->name && emit_cxx_name(s->name, base_len(s->name), emit, ctx)) return;
     if (s->name)
         emit(ctx, s->name, base_len(s->name));
     else

@@ -16,7 +16,8 @@ cd "$src"
 # a file once `clang-format -i FILE` leaves it as wanted.
 files="src/fatal.c src/frame.c src/g.c src/go.c src/panic.c src/report.c src/runtime_error.c \
        src/signal.c src/sigmask.c src/sigstack.c src/unwind.c src/valgrind.h src/fault_value.h \
-       src/arch/arch.h include/godefer/abi.h include/godefer/base.h include/godefer/jmpbuf.h"
+       src/arch/arch.h include/godefer/abi.h include/godefer/base.h include/godefer/jmpbuf.h \
+       include/godefer.hpp tests/cxx/test_hpp.cpp"
 
 cf=${CLANG_FORMAT:-clang-format}
 command -v "$cf" >/dev/null || {

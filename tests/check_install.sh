@@ -7,8 +7,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 here=$(cd "$(dirname "$0")/.." && pwd)
 libdir=$(ls -d "$stage"/lib* | head -n 1)
-# godefer.h and the godefer/ headers its macros expand to are installed as in the tree.
-for h in "$here"/include/godefer.h "$here"/include/godefer/*.h; do
+# godefer.h, godefer.hpp and the godefer/ headers are installed as in the tree.
+for h in "$here"/include/godefer.h "$here"/include/godefer.hpp "$here"/include/godefer/*.h; do
     cmp -s "$h" "$stage/include/${h#"$here"/include/}" || {
         echo "install check: ${h#"$here"/include/} is not installed as in the tree"; exit 1; }
 done

@@ -176,7 +176,7 @@ __attribute__((unused)) static child_result *run_child_env(const char *name, con
             snprintf(words, sizeof words, "%s", emu);
             for (char *w = strtok(words, " "); w && n < 20; w = strtok(NULL, " ")) argv[n++] = w;
             argv[n++] = (char *)self;
-            argv[n++] = "--child";
+            argv[n++] = (char *)"--child"; /* C++ too (tests/cxx/test_hpp.cpp) */
             argv[n++] = (char *)name;
             argv[n] = NULL;
             execvp(argv[0], argv);

@@ -13,6 +13,13 @@
 #define GO_API
 #endif
 #define GO__NORETURN __attribute__((noreturn))
+#ifdef __cplusplus /* the C API from C++ (godefer.hpp) */
+#define GO__EXTERN_C_BEGIN extern "C" {
+#define GO__EXTERN_C_END }
+#else
+#define GO__EXTERN_C_BEGIN
+#define GO__EXTERN_C_END
+#endif
 #define GO__INLINE static inline __attribute__((always_inline))
 
 #if defined(__SANITIZE_THREAD__)

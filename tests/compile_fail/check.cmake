@@ -1,10 +1,13 @@
-# Compiles SRC with CC and expects failure with a diagnostic matching the file's
+# Compiles SRC with CC (in STD, gnu11 unless given) and expects failure with a diagnostic matching the file's
 # "EXPECT: <regex>" line, so that a test cannot pass because of an unrelated error.  No
 # -Werror, and the type warnings off: godefer must make these errors itself.
 file(STRINGS ${SRC} expect_line REGEX "EXPECT: ")
 string(REGEX REPLACE ".*EXPECT: " "" expect "${expect_line}")
 string(REGEX REPLACE " *\\*/.*$" "" expect "${expect}") # the comment's closing */
-execute_process(COMMAND ${CC} -std=gnu11 -O2 -Wall -Wextra -Wno-error -Wno-int-conversion -Wno-incompatible-pointer-types -I${INC} ${EXTRA} -c ${SRC} -o /dev/null
+if(NOT STD)
+  set(STD gnu11)
+endif()
+execute_process(COMMAND ${CC} -std=${STD} -O2 -Wall -Wextra -Wno-error -Wno-int-conversion -Wno-incompatible-pointer-types -I${INC} ${EXTRA} -c ${SRC} -o /dev/null
                 RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_VARIABLE out)
 if(rc EQUAL 0)
   message(FATAL_ERROR "${SRC} compiled, but must not")
