@@ -155,6 +155,9 @@ function floor(c) {
   if (c == "go_join") return "pthread"
   return ""
 }
+# The row of the peers for a godefer-only variant: a recovery that unwinds (panic_unwind_dN)
+# and the godefer.hpp rows compare with the plain rows of the peers (C++ throw/catch, Go).
+function peer(c) { sub(/^panic_unwind_/, "panic_", c); sub(/_hpp$/, "", c); return c }
 function cell(x) { return x == "" ? "-" : x }
 function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "-" : sprintf("%.3f", a / b) }
 END {
@@ -162,11 +165,11 @@ END {
   printf "%-17s %9s %9s %9s %9s %9s %9s %9s | %7s %7s %7s %7s %7s | %8s\n", "case (ns, min)", "godefer", "go", "gccgo", "c++", "lua", "floor", "setjmp", "/go", "/gccgo", "/c++", "/lua", "/floor", "godef Ir"
   print "case,godefer,go,gccgo,c++,lua,floor,floor_impl,setjmp,godefer/go,godefer/gccgo,godefer/c++,godefer/lua,godefer/floor,godefer_Ir,floor_Ir,c++_Ir" > "/dev/stderr"
   for (i = 1; i <= ncases; i++) {
-    c = order[i]; fl = floor(c); g = v[c, "godefer"]
+    c = order[i]; pc = peer(c); fl = floor(pc); g = v[c, "godefer"]
     if (g == "" && v[c, "go"] == "") continue
-    f = fl == "" ? "" : v[c, fl]
-    printf "%-17s %9s %9s %9s %9s %9s %9s %9s | %7s %7s %7s %7s %7s | %8s\n", c, cell(g), cell(v[c, "go"]), cell(v[c, "gccgo"]), cell(v[c, "c++"]), cell(v[c, "lua"]), cell(f), cell(v[c, "setjmp"]), ratio(g, v[c, "go"]), ratio(g, v[c, "gccgo"]), ratio(g, v[c, "c++"]), ratio(g, v[c, "lua"]), ratio(g, f), cell(ir[c, "godefer"])
-    printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", c, g, v[c, "go"], v[c, "gccgo"], v[c, "c++"], v[c, "lua"], f, fl, v[c, "setjmp"], ratio(g, v[c, "go"]), ratio(g, v[c, "gccgo"]), ratio(g, v[c, "c++"]), ratio(g, v[c, "lua"]), ratio(g, f), ir[c, "godefer"], (fl == "" ? "" : ir[c, fl]), ir[c, "c++"] > "/dev/stderr"
+    f = fl == "" ? "" : v[pc, fl]
+    printf "%-17s %9s %9s %9s %9s %9s %9s %9s | %7s %7s %7s %7s %7s | %8s\n", c, cell(g), cell(v[pc, "go"]), cell(v[pc, "gccgo"]), cell(v[pc, "c++"]), cell(v[pc, "lua"]), cell(f), cell(v[pc, "setjmp"]), ratio(g, v[pc, "go"]), ratio(g, v[pc, "gccgo"]), ratio(g, v[pc, "c++"]), ratio(g, v[pc, "lua"]), ratio(g, f), cell(ir[c, "godefer"])
+    printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", c, g, v[pc, "go"], v[pc, "gccgo"], v[pc, "c++"], v[pc, "lua"], f, fl, v[pc, "setjmp"], ratio(g, v[pc, "go"]), ratio(g, v[pc, "gccgo"]), ratio(g, v[pc, "c++"]), ratio(g, v[pc, "lua"]), ratio(g, f), ir[c, "godefer"], (fl == "" ? "" : ir[pc, fl]), ir[pc, "c++"] > "/dev/stderr"
   }
 }' "$OUT/results.tsv" 2>"$OUT/table.csv" | tee "$OUT/table.txt"
 s1=$(awk -F'\t' '$1 == "mt_panic_d1_1t" && $2 == "godefer" { print $3 }' "$OUT/results.tsv")
