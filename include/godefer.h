@@ -250,19 +250,27 @@ extern GO_API const go_type go_type_string, go_type_int, go_type_uint, go_type_f
     go_type_bool;
 
 /* Constructors.  None allocates; a go_str keeps the pointer, not a copy. */
-GO__INLINE go_any go_nil(void) { go_any a = {NULL, {.u = 0}}; return a; }
-GO__INLINE go_any go_str(const char *s) { go_any a = {&go_type_string, {.s = s}}; return a; }
-GO__INLINE go_any go_int(int64_t i) { go_any a = {&go_type_int, {.i = i}}; return a; }
-GO__INLINE go_any go_uint(uint64_t u) { go_any a = {&go_type_uint, {.u = u}}; return a; }
-GO__INLINE go_any go_float(double f) { go_any a = {&go_type_float64, {.f = f}}; return a; }
-GO__INLINE go_any go_bool(bool b) { go_any a = {&go_type_bool, {.b = b}}; return a; }
+/* (The payload's 8 bytes zeroed, then the member set: go_identical compares all 8, and
+ * the form is C and C++17 alike, which have no common designated initializer.) */
+#define GO__ANY_(t_, m_, x_)                                                                  \
+    go_any a;                                                                                 \
+    a.type = (t_);                                                                            \
+    a.v.u = 0;                                                                                \
+    a.v.m_ = (x_);                                                                            \
+    return a
+GO__INLINE go_any go_nil(void) { GO__ANY_(NULL, u, 0); }
+GO__INLINE go_any go_str(const char *s) { GO__ANY_(&go_type_string, s, s); }
+GO__INLINE go_any go_int(int64_t i) { GO__ANY_(&go_type_int, i, i); }
+GO__INLINE go_any go_uint(uint64_t u) { GO__ANY_(&go_type_uint, u, u); }
+GO__INLINE go_any go_float(double f) { GO__ANY_(&go_type_float64, f, f); }
+GO__INLINE go_any go_bool(bool b) { GO__ANY_(&go_type_bool, b, b); }
 /* A value of a user type; pick the one that matches t->kind. */
-GO__INLINE go_any go_make_int(const go_type *t, int64_t i) { go_any a = {t, {.i = i}}; return a; }
-GO__INLINE go_any go_make_uint(const go_type *t, uint64_t u) { go_any a = {t, {.u = u}}; return a; }
-GO__INLINE go_any go_make_float(const go_type *t, double f) { go_any a = {t, {.f = f}}; return a; }
-GO__INLINE go_any go_make_bool(const go_type *t, bool b) { go_any a = {t, {.b = b}}; return a; }
-GO__INLINE go_any go_make_str(const go_type *t, const char *s) { go_any a = {t, {.s = s}}; return a; }
-GO__INLINE go_any go_make_ptr(const go_type *t, const void *p) { go_any a = {t, {.p = p}}; return a; }
+GO__INLINE go_any go_make_int(const go_type *t, int64_t i) { GO__ANY_(t, i, i); }
+GO__INLINE go_any go_make_uint(const go_type *t, uint64_t u) { GO__ANY_(t, u, u); }
+GO__INLINE go_any go_make_float(const go_type *t, double f) { GO__ANY_(t, f, f); }
+GO__INLINE go_any go_make_bool(const go_type *t, bool b) { GO__ANY_(t, b, b); }
+GO__INLINE go_any go_make_str(const go_type *t, const char *s) { GO__ANY_(t, s, s); }
+GO__INLINE go_any go_make_ptr(const go_type *t, const void *p) { GO__ANY_(t, p, p); }
 
 GO__INLINE bool go_isnil(go_any v) { return v.type == NULL; }
 /* Bitwise identity of type and payload (Go's interface ==, for the kinds here). */
