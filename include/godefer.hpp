@@ -95,6 +95,16 @@ template <class T> [[noreturn]] inline void panic(const T &v) { go_panic(value(v
  * always_inline callee may hold one, its callers not).  The place (function, line) makes
  * its code differ from any other's: identical code folding would otherwise make one of
  * two identical callables a jump to the other, which then never recovers. */
+#ifndef __cpp_exceptions
+/* -fno-exceptions: code without landing pads, whose destructors a recovery's unwind cannot
+ * run (it would skip them, as longjmp does).  Defer and panic remain; recover is refused. */
+template <class T = void> any recover(const char * = nullptr, int = 0) noexcept {
+    static_assert(sizeof(T) == 0, "go::recover() needs C++ exceptions: a recovery unwinds "
+                                  "the C++ frames on the way to run their destructors, and "
+                                  "-fno-exceptions code has no way to run them (docs/api.md)");
+    return go_nil();
+}
+#else
 __attribute__((always_inline)) inline any recover(const char *fn = __builtin_FUNCTION(),
                                                   int line = __builtin_LINE()) noexcept {
     const char *volatile place_fn = fn;
@@ -106,6 +116,7 @@ __attribute__((always_inline)) inline any recover(const char *fn = __builtin_FUN
     __asm__ volatile("" ::: "memory"); /* no tail call: go__recover returns into the caller */
     return r;
 }
+#endif
 
 /* ---- frames and deferred calls ---------------------------------------------------- */
 

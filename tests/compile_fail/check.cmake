@@ -4,6 +4,13 @@
 file(STRINGS ${SRC} expect_line REGEX "EXPECT: ")
 string(REGEX REPLACE ".*EXPECT: " "" expect "${expect_line}")
 string(REGEX REPLACE " *\\*/.*$" "" expect "${expect}") # the comment's closing */
+# A "FLAGS: <flags>" line adds compiler flags (e.g. -fno-exceptions).
+file(STRINGS ${SRC} flags_line REGEX "FLAGS: ")
+if(flags_line)
+  string(REGEX REPLACE ".*FLAGS: " "" flags "${flags_line}")
+  separate_arguments(flags)
+  list(APPEND EXTRA ${flags})
+endif()
 if(NOT STD)
   set(STD gnu11)
 endif()
