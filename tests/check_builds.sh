@@ -4,8 +4,9 @@
 # row builds some test programs with CC and the row's flags (plus -g -Wall -Wextra
 # -Werror) against the static library, and runs them.
 #   check_builds.sh --list CC          the rows that apply to CC, one a line (ROW or ROW:known)
-#   check_builds.sh CC ROW LIB INCDIR TESTDIR WORKDIR "LIBS" "DEFS"
-# LIB is libgodefer.a, LIBS what it needs at link time, DEFS -D flags for the programs.
+#   check_builds.sh CC ROW LIB INCDIR TESTDIR WORKDIR "LIBS" "DEFS" [CXX]
+# LIB is libgodefer.a, LIBS what it needs at link time, DEFS -D flags for the programs;
+# with CXX (the C++ compiler of CC's family), the rows also build the C++ API's tests.
 # Exit status 77 (CTest: Skipped) when the row needs a tool that is missing.  A known
 # failure (known_failing below) exits 0 after saying how it failed, and its CTest entry
 # is named build_<row>_KNOWN_FAILURE; once it passes, it fails until its line is deleted.
@@ -14,6 +15,8 @@ set -eu
 # What recovers, in what order the calls run, misuse, threads, faults and the crash report.
 tests="test_recover test_defer test_misuse test_goexit test_go_recover test_go_recover1
 test_report test_fault test_threads"
+# godefer.hpp under the same flags (C++17, built with CXX when given).
+cxx_tests="cxx/test_hpp"
 
 # name  compilers  proof  flags
 # proof, that the flag took effect: a symbol the programs must reference, file:GLOB a
@@ -112,7 +115,8 @@ if [ "$1" = --list ]; then
     exit 0
 fi
 
-cc=$1 row=$2 lib=$3 inc=$4 testdir=$5 work=$6 libs=$7 defs=$8
+cc=$1 row=$2 lib=$3 inc=$4 testdir=$5 work=$6 libs=$7 defs=$8 cxx=${9:-}
+[ -n "$cxx" ] || cxx_tests=""
 kind=$(compiler_of "$cc")
 line=$(rows_for "$kind" | grep "^$row " || true)
 [ -n "$line" ] || { echo "check_builds.sh: no row $row for $kind" >&2; exit 1; }
@@ -162,14 +166,26 @@ base="-g -Wall -Wextra -Werror"
 export UBSAN_OPTIONS=handle_segv=0:handle_sigbus=0:handle_sigfpe=0
 # test_threads repeats its exit races for 8 s each; the tiers do that, a row checks its flags.
 export GODEFER_TEST_RACE_SECONDS=1
+# A C++ toolchain that cannot link a plain std::string program under the row's flags (Clang
+# 14's -finstrument-functions with libstdc++ 12: LLVM issue 50742) leaves the C++ tests out.
+if [ -n "$cxx_tests" ]; then
+    printf '#include <string>\nint main(int c, char **v) { return (int)std::string(v[0]).size() - c; }\n' >plain.cpp
+    # shellcheck disable=SC2086
+    $cxx -std=c++17 $opt $flags plain.cpp hooks.o -o plain >plain.log 2>&1 || {
+        echo "  C++ tests left out: $cxx cannot link a program without godefer under these flags:"
+        grep -m 3 -E 'error|undefined' plain.log | sed 's/^/    /'
+        cxx_tests=""
+    }
+fi
 failed=""
-for t in $tests; do
-    extra=
-    [ "$t" = test_defer ] && extra=-Wl,--wrap=malloc # it counts the library's mallocs
+for path in $tests $cxx_tests; do
+    t=${path##*/} compile="$cc" src="$testdir/$path.c" extra=
+    case $path in cxx/*) compile="$cxx -std=c++17" src="$testdir/$path.cpp" ;; esac
+    case $t in test_defer | test_hpp) extra=-Wl,--wrap=malloc ;; esac # they count mallocs
     trace=
     case $proof in -|file:*) ;; *) trace="-Wl,-y,$proof" ;; esac
     # shellcheck disable=SC2086
-    if ! "$cc" $opt $base $flags $defs -I"$inc" "$testdir/$t.c" hooks.o "$lib" $libs $extra \
+    if ! $compile $opt $base $flags $defs -I"$inc" "$src" hooks.o "$lib" $libs $extra \
         $trace -o "$t" >"$t.build" 2>&1; then
         echo "  $t: build failed"
         sed 's/^/    /' "$t.build" | head -n 40
