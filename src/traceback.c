@@ -3,6 +3,8 @@
 #include "internal.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
 #include <sys/auxv.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,7 +193,7 @@ static Dwarf_Die *find_cu(Dwfl_Module *m, Dwarf_Addr pc, Dwarf_Addr *bias, Dwarf
     Dwarf_CU *u = NULL;
     uint8_t type;
     while (dwarf_get_units(dw, u, &u, NULL, &type, buf, NULL) == 0) {
-        if ((type == DW_UT_compile || type == DW_UT_partial) &&
+        if ((type == DW_UT_compile || type == DW_UT_partial || type == DW_UT_skeleton) &&
             dwarf_haspc(buf, pc - *bias) > 0)
             return buf;
     }
@@ -235,9 +237,12 @@ static bool split_part(Dwarf_Die *scopes, int ns, int i, const char *iname) {
 }
 
 /* pc's file and line, from pc's own unit (dwfl_module_getsrc finds the unit as
- * dwfl_module_addrdie does). */
+ * dwfl_module_addrdie does).  None without a unit that holds pc: libdw would take the
+ * nearest line of another unit (a -static program's code built without -g got a line of
+ * libunwind.a's). */
 static void src_line(Dwfl_Module *m, Dwarf_Die *cu, Dwarf_Addr bias, uintptr_t pc, sym *s) {
-    Dwarf_Line *dl = cu ? dwarf_getsrc_die(cu, pc - bias) : NULL;
+    if (!cu) return;
+    Dwarf_Line *dl = dwarf_getsrc_die(cu, pc - bias);
     Dwfl_Line *ln = dl ? NULL : dwfl_module_getsrc(m, pc);
     if (dl) {
         s->file = dwarf_linesrc(dl, NULL, NULL);
@@ -295,11 +300,38 @@ static bool in_godefer_object(uintptr_t pc);
 
 /* Without libdw: exported names from dladdr, else the module and the offset in it (what
  * addr2line takes).  Unnamed code of godefer's own shared library is its runtime. */
+struct object_of {
+    uintptr_t pc, base;
+    const char *name;
+};
+static int object_of_one(struct dl_phdr_info *o, size_t size, void *arg) {
+    (void)size;
+    struct object_of *q = arg;
+    for (int i = 0; i < o->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &o->dlpi_phdr[i];
+        if (ph->p_type == PT_LOAD && q->pc - (o->dlpi_addr + ph->p_vaddr) < ph->p_memsz) {
+            q->base = o->dlpi_addr;
+            q->name = *o->dlpi_name ? o->dlpi_name : program_invocation_name;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Where dladdr knows nothing (a -static program has no dynamic symbols, nor dladdr's
+ * list of objects): the loaded object holding pc, for "module +offset". */
+static bool object_of(uintptr_t pc, Dl_info *info) {
+    struct object_of q = {.pc = pc};
+    if (!dl_iterate_phdr(object_of_one, &q)) return false;
+    *info = (Dl_info){.dli_fname = q.name, .dli_fbase = (void *)q.base};
+    return true;
+}
+
 static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
     (void)d;
     Dl_info info;
     memset(out, 0, sizeof *out);
-    if (!dladdr((void *)pc, &info)) return 1;
+    if (!dladdr((void *)pc, &info) && !object_of(pc, &info)) return 1;
     out->module = info.dli_fname;
     out->name = info.dli_sname;
     if (info.dli_sname && info.dli_saddr) {

@@ -115,6 +115,12 @@ static() {
             -o "$p" "$libdir/libgodefer.a" -lgcc_eh $libs -lpthread -ldl # libgcc's unwinder, not libunwind's (src/unwind.c)
         check "$t ($cc -static)" "$p.log" "$p"
     done
+    # Without -g: the report must not borrow a line from the archives' debug information.
+    p=$work/lm_static_nog
+    # shellcheck disable=SC2086
+    build "$p.build.log" "$cc" -O2 -static -DLM_NO_DEBUG_INFO $warn $cflags -I"$inc" \
+        "$tests/linkmodes/lm_static.c" -o "$p" "$libdir/libgodefer.a" -lgcc_eh $libs -lpthread -ldl
+    check "linkmodes/lm_static without -g ($cc -static)" "$p.log" "$p"
     echo "-static programs pass ($cc${pcs:+, with $pcs})"
 }
 
