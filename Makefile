@@ -125,7 +125,8 @@ run-test-nodeps:
 	$(call build,nodeps)
 	$(call ctest,nodeps,)
 
-# aarch64: everything is cross-compiled with -Werror and every test runs under qemu-user;
+# aarch64: everything is cross-compiled with -Werror (C++ with aarch64-linux-gnu-g++) and
+# every test runs under qemu-user;
 # the harness starts its crash-report children through the same emulator (qemu-user
 # cannot exec an aarch64 program by itself without binfmt_misc).
 run-test-aarch64:
