@@ -15,8 +15,9 @@ set -eu
 # What recovers, in what order the calls run, misuse, threads, faults and the crash report.
 tests="test_recover test_defer test_misuse test_goexit test_go_recover test_go_recover1
 test_report test_fault test_threads"
-# godefer.hpp under the same flags (C++17, built with CXX when given).
-cxx_tests="cxx/test_hpp"
+# With CXX: godefer.hpp's tests (C++17), and the C library called through C++ frames
+# (test_cxx: its C parts with CC, the C++ frames with CXX), under the same flags.
+cxx_tests="cxx/test_hpp cxx/test_cxx"
 
 # name  compilers  proof  flags
 # proof, that the flag took effect: a symbol the programs must reference, file:GLOB a
@@ -91,6 +92,21 @@ gcc no_unwind_Og   test_goexit,test_report,test_fault  traces stop after one fra
 clang no_unwind_Og test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
 gcc no_unwind_fp   test_recover,test_go_recover  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
 clang no_unwind_fp test_recover,test_go_recover  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
+gcc no_unwind      test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
+gcc no_unwind_O1   test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
+gcc no_unwind_Og   test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
+gcc no_unwind_fp   test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
+gcc Os_embedded    test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
+clang no_unwind    test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
+clang no_unwind_O1 test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
+clang no_unwind_Og test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
+clang no_unwind_fp test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
+clang Os_embedded  test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
+gcc lto            test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)
+clang lto          test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)
+clang lto_gold     test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)
+gcc O3_lto_cet     test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)
+clang O3_lto_cet   test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)
 gcc no_unwind_fp   test_fault  a fault after pop %rbp (GCC puts deref_nil's load there) without unwind tables: the frame-pointer walk drops the caller (documented, docs/api.md)
 clang no_unwind_fp test_fault  a fault after pop %rbp (report_nil_popped) without unwind tables: the frame-pointer walk drops the caller (documented, docs/api.md)
 EOF
@@ -177,16 +193,37 @@ if [ -n "$cxx_tests" ]; then
         cxx_tests=""
     }
 fi
+trace=
+case $proof in -|file:*) ;; *) trace="-Wl,-y,$proof" ;; esac
+# The row's link flags (-no-pie, -Wl,...) are unused where a part is only compiled.
+nolink=
+[ "$kind" = gcc ] || nolink=-Wno-unused-command-line-argument
+# build PATH T: test program T of tests/PATH.c (or .cpp), the row's flags on every part.
+# shellcheck disable=SC2086
+build() {
+    case $1 in
+    cxx/test_cxx) # as tests/CMakeLists.txt, CXX links; nocfi.c (without unwind information)
+        # and cxx_nce.cpp (-fnon-call-exceptions) out of LTO, which would inline the one or
+        # give it the link's tables, and give the other's flag to every unit
+        $cxx -std=c++17 $opt $base $flags $nolink -c "$testdir/cxx/cxx_frames.cpp" -o cxx_frames.o &&
+            $cxx -std=c++17 $opt $base $flags $nolink -fno-lto -fnon-call-exceptions \
+                -c "$testdir/cxx/cxx_nce.cpp" -o cxx_nce.o &&
+            $cc $opt $base $flags $nolink -fno-lto -fno-exceptions -fno-asynchronous-unwind-tables \
+                -fno-unwind-tables -c "$testdir/cxx/nocfi.c" -o nocfi.o &&
+            $cc $opt $base $flags $nolink $defs -I"$inc" -c "$testdir/$1.c" -o "$2.o" &&
+            $cxx $opt $base $flags -rdynamic "$2.o" cxx_frames.o cxx_nce.o nocfi.o hooks.o \
+                "$lib" $libs $trace -o "$2" ;;
+    cxx/*) $cxx -std=c++17 $opt $base $flags $defs -I"$inc" "$testdir/$1.cpp" hooks.o "$lib" \
+        $libs -Wl,--wrap=malloc $trace -o "$2" ;; # test_hpp counts mallocs
+    *) extra=
+        [ "$2" = test_defer ] && extra=-Wl,--wrap=malloc # it counts mallocs
+        $cc $opt $base $flags $defs -I"$inc" "$testdir/$1.c" hooks.o "$lib" $libs $extra $trace -o "$2" ;;
+    esac
+}
 failed=""
 for path in $tests $cxx_tests; do
-    t=${path##*/} compile="$cc" src="$testdir/$path.c" extra=
-    case $path in cxx/*) compile="$cxx -std=c++17" src="$testdir/$path.cpp" ;; esac
-    case $t in test_defer | test_hpp) extra=-Wl,--wrap=malloc ;; esac # they count mallocs
-    trace=
-    case $proof in -|file:*) ;; *) trace="-Wl,-y,$proof" ;; esac
-    # shellcheck disable=SC2086
-    if ! $compile $opt $base $flags $defs -I"$inc" "$src" hooks.o "$lib" $libs $extra \
-        $trace -o "$t" >"$t.build" 2>&1; then
+    t=${path##*/}
+    if ! build "$path" "$t" >"$t.build" 2>&1; then
         echo "  $t: build failed"
         sed 's/^/    /' "$t.build" | head -n 40
         failed="$failed $t"

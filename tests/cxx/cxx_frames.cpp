@@ -61,6 +61,15 @@ void cxx_in_catch(cxx_fn fn, void *arg) {
     }
 }
 
+// A C function called directly, not through a pointer: under LTO the compiler sees that
+// C built without -fexceptions cannot throw, and drops this frame's cleanup.
+void c_panics(void); // test_cxx.c
+void cxx_calls_c(cxx_fn fn, void *arg) {
+    (void)fn, (void)arg;
+    Logs d{"dtor"};
+    c_panics();
+}
+
 int cxx_uncaught(void) { return std::uncaught_exceptions(); }
 int cxx_has_current(void) { return std::current_exception() != nullptr; }
 
@@ -95,6 +104,19 @@ void cxx_dtor_during_throw(cxx_fn fn, void *arg) {
     }
 }
 }
+
+// A qualified C++ function for the report's demangled names (test_cxx: report_names).
+namespace lib {
+struct Runner {
+    static void run(cxx_fn fn, void *arg);
+};
+__attribute__((noinline)) void Runner::run(cxx_fn fn, void *arg) {
+    Logs d{"dtor"};
+    fn(arg);
+    cxx_log("not a tail call");
+}
+} // namespace lib
+extern "C" void cxx_named(cxx_fn fn, void *arg) { lib::Runner::run(fn, arg); }
 
 // fn2 runs in a destructor that the unwind of fn1's panic runs.
 extern "C" void cxx_dtor_calls(cxx_fn fn1, cxx_fn fn2) {
