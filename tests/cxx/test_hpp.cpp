@@ -491,6 +491,40 @@ static void test_throw_from_deferred_call(void) {
     ASSERT_LOG("older");
 }
 
+/* One that throws while a panic or go_goexit runs it would leave the loop half done:
+ * fatal, with the reason, when the search for a handler reaches the loop (before: the
+ * exception went on, and a later panic reported an earlier one "left by longjmp"). */
+static void child_throw_in_panic(void) {
+    try {
+        go::frame([](go::scope &s) {
+            s.defer([] { throw 5; });
+            go::panic("boom");
+        });
+    } catch (int) {
+        std::puts("caught"); /* must not be reached */
+    }
+}
+static void child_throw_in_panic_uncaught(void) {
+    go::frame([](go::scope &s) {
+        s.defer([] { throw 5; });
+        go::panic("boom");
+    });
+}
+static void child_throw_in_goexit(void) {
+    go::frame([](go::scope &s) {
+        s.defer([] { throw 5; });
+        go_goexit();
+    });
+}
+static void test_throw_while_panicking(void) {
+    static const char msg[] =
+        "a deferred call threw a C++ exception while a panic ran it (deferred calls must not "
+        "throw)";
+    expect_fatal("throw_in_panic", msg);
+    expect_fatal("throw_in_panic_uncaught", msg); /* not std::terminate's message */
+    expect_fatal("throw_in_goexit", "a deferred call threw a C++ exception while go_goexit ran it");
+}
+
 static const harness_case cases[] = {
     {"order", test_order},
     {"loop_order", test_loop_order},
@@ -517,8 +551,12 @@ static const harness_case cases[] = {
     {"goexit_through_frame", test_goexit_through_frame},
     {"cancel_through_frame", test_cancel_through_frame},
     {"throw_from_deferred_call", test_throw_from_deferred_call},
+    {"throw_while_panicking", test_throw_while_panicking},
     {nullptr, nullptr}};
 static const harness_case children[] = {
+    {"throw_in_panic", child_throw_in_panic},
+    {"throw_in_panic_uncaught", child_throw_in_panic_uncaught},
+    {"throw_in_goexit", child_throw_in_goexit},
     {"unrecovered", child_unrecovered},
     {"repanic", child_repanic},
     {"panic_during_exception", child_panic_during_exception},
