@@ -522,7 +522,8 @@ static void test_throw_while_panicking(void) {
         "throw)";
     expect_fatal("throw_in_panic", msg);
     expect_fatal("throw_in_panic_uncaught", msg); /* not std::terminate's message */
-    expect_fatal("throw_in_goexit", "a deferred call threw a C++ exception while go_goexit ran it");
+    expect_fatal("throw_in_goexit",
+                 "a deferred call threw a C++ exception while go_goexit ran it");
 }
 
 static const harness_case cases[] = {
