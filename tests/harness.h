@@ -283,6 +283,7 @@ static char harness_run(const harness_case *c, int n) {
 }
 
 #ifdef GODEFER_TEST_UNWINDS
+#include <godefer.h>
 /* The program's recoveries unwind (it is built with -fexceptions, whose constructor turns
  * unwinding on: tests/CMakeLists.txt's _fexceptions variants): a cleanup variable between
  * a panic and the recovering frame runs.  The first case of such a program. */
