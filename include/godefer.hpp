@@ -183,7 +183,7 @@ __attribute__((noinline, const)) inline std::uintptr_t below_caller() noexcept {
 /* A word of the copy *p lying on the stack between the caller and top, run's CFA: in
  * run's frame (where f may be inlined), in f's or in one f called, all gone when the
  * deferred calls run (the enclosing function's locals lie above top).  top below the
- * caller (an ASan fake stack): nothing is checked. */
+ * caller (a scope used on another stack): nothing is checked. */
 template <class T> inline void check_captures(T *p, std::uintptr_t top) {
     if constexpr (checked<T>) {
 #ifdef GO__HPP_CLEAR_PADDING
