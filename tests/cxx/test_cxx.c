@@ -32,6 +32,8 @@ int cxx_catch_int(cxx_fn fn, void *arg);
 void cxx_dtor_during_throw(cxx_fn fn, void *arg);
 void nocfi_call(cxx_fn fn, void *arg);
 void cxx_dtor_calls(cxx_fn fn1, cxx_fn fn2);
+int cxx_fault_plain(volatile int *p), cxx_fault_plain_O0(volatile int *p);
+int cxx_fault_nce(volatile int *p), cxx_fault_nce_O0(volatile int *p);
 
 void cxx_log(const char *s) { tlog("%s", s); }
 static void say(const char *s) { tlog("%s", s); }
@@ -259,6 +261,71 @@ static void test_cancel_through_cxx(void) {
     ASSERT_LOG("dtor cleanup");
 }
 
+/* ---- faults in C++ frames (go_set_panic_on_fault) ------------------------------------ */
+
+static void recovers_fault(void *u) {
+    (void)u;
+    go_any r = go_recover();
+    if (go_fault_info(r, NULL)) tlog("recovered");
+}
+
+/* fault(NULL) in a frame that recovers, faults as panics on. */
+__attribute__((noinline)) static void recover_fault(int (*fault)(volatile int *)) {
+    bool was = go_set_panic_on_fault(true);
+    VALGRIND_DISABLE_ERROR_REPORTING; /* the fault is the point */
+    go_frame {
+        go_defer(recovers_fault, NULL);
+        fault(NULL);
+        tlog("not reached");
+    }
+    VALGRIND_ENABLE_ERROR_REPORTING;
+    go_set_panic_on_fault(was);
+    tlog("after");
+}
+
+/* GCC's -fnon-call-exceptions puts the faulting load in the call-site table: the unwind
+ * runs the destructor.  (Clang has no such option: the next case.) */
+static void test_fault_nce(void) {
+#if defined(__clang__)
+    SKIP("Clang has no -fnon-call-exceptions");
+#endif
+    tlog_reset();
+    recover_fault(cxx_fault_nce);
+    ASSERT_LOG("before recovered dtor after");
+    tlog_reset();
+    recover_fault(cxx_fault_nce_O0);
+    ASSERT_LOG("before recovered dtor after");
+}
+
+/* Without it the load is outside the table: libstdc++'s personality calls std::terminate,
+ * which godefer reports naming the cause (GCC; Clang at -O2).  Clang's tables may map it
+ * to "no cleanup" instead (at -O0): the destructor is skipped (docs/api.md). */
+static void child_fault_plain(void) {
+    recover_fault(cxx_fault_plain);
+    printf("%s\n", harness_log);
+}
+static void child_fault_plain_O0(void) {
+    recover_fault(cxx_fault_plain_O0);
+    printf("%s\n", harness_log);
+}
+static const char fault_fatal[] =
+    "recovery: std::terminate while unwinding a C++ function that faulted: its exception "
+    "tables do not cover the faulting instruction, so its live objects cannot be destroyed "
+    "(compile it with g++ -fnon-call-exceptions; Clang has no equivalent)";
+static void test_fault_plain(void) {
+    for (int o0 = 0; o0 < 2; o0++) {
+        const char *child = o0 ? "fault_plain_O0" : "fault_plain";
+#if defined(__clang__)
+        child_result *r = run_child(child);
+        if (r->status == 0) { /* Clang's "no cleanup" */
+            ASSERT_STR(r->out, "before recovered after\n");
+            continue;
+        }
+#endif
+        expect_fatal(child, fault_fatal);
+    }
+}
+
 /* ---- fatal traps ------------------------------------------------------------------- */
 
 static void child_catch_swallows(void) { recover_around(cxx_catch_swallow); }
@@ -320,6 +387,8 @@ static const harness_case cases[] = {
     {"catch_swallows", test_catch_swallows},
     {"noexcept", test_noexcept},
     {"no_unwind_info", test_no_unwind_info},
+    {"fault_nce", test_fault_nce},
+    {"fault_plain", test_fault_plain},
     {0},
 };
 static const harness_case children[] = {
@@ -327,6 +396,8 @@ static const harness_case children[] = {
     {"catch_swallows", child_catch_swallows},
     {"noexcept", child_noexcept},
     {"no_unwind_info", child_no_unwind_info},
+    {"fault_plain", child_fault_plain},
+    {"fault_plain_O0", child_fault_plain_O0},
     {0},
 };
 
