@@ -33,6 +33,11 @@
  *  - A C++ exception leaving f runs the frame's deferred calls, then goes on.  A panic
  *    from one of those calls can be recovered only inside that call (C++'s rule that a
  *    destructor run by an exception must not exit by one).
+ *  - The deferred calls run after f returned: a callable must not hold the address of a
+ *    local of f (capture f's locals by value).  scope.defer checks it: a trivially
+ *    copyable callable holding an address in f's stack frame, or in a function f called,
+ *    is a fatal error there.  It cannot see an address kept elsewhere (in a heap object,
+ *    a std::string capture's callable, a padded capture under Clang).
  */
 #ifndef GODEFER_HPP
 #define GODEFER_HPP
@@ -40,6 +45,7 @@
 #include <godefer.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <string>
@@ -144,6 +150,69 @@ template <class T> inline void (*member_code())(void) {
     return rep.fn;
 }
 
+/* The check that a deferred callable holds no address of a local of go::frame's f (dead
+ * when the call runs after f returned).  It reads the copy's words, so only where every
+ * byte is a value's: a trivially copyable callable whose padding GCC clears, or Clang
+ * says it has none (a float or a padded capture is then not read); not an empty one. */
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_clear_padding)
+#define GO__HPP_CLEAR_PADDING 1
+#endif
+#endif
+template <class T>
+inline constexpr bool checked = std::is_trivially_copyable_v<T> && !std::is_empty_v<T> &&
+#ifdef GO__HPP_CLEAR_PADDING
+                                true;
+#else
+                                std::has_unique_object_representations_v<T>;
+#endif
+
+/* An address below every local of the caller: the stack pointer here.  (Read inline, it
+ * may be read before the caller's frame is allocated: an asm has no tie to it.) */
+__attribute__((noinline, const)) inline std::uintptr_t below_caller() noexcept {
+    std::uintptr_t sp;
+#if defined(__x86_64__)
+    __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+#elif defined(__aarch64__)
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+#else
+    sp = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+#endif
+    return sp;
+}
+
+/* The calling function's CFA, above all of its frame.  Clang's __builtin_dwarf_cfa is
+ * opaque to its optimizer (the frame's count was reloaded after go__enter): on x86_64
+ * the frame pointer that __builtin_frame_address sets up, plus the saved one and the
+ * return address. */
+#if defined(__clang__) && defined(__x86_64__)
+#define GO__HPP_CFA() (static_cast<char *>(__builtin_frame_address(0)) + 2 * sizeof(void *))
+#else
+#define GO__HPP_CFA() __builtin_dwarf_cfa()
+#endif
+
+/* A word of the copy *p lying on the stack between the caller and top, run's CFA: in
+ * run's frame (where f may be inlined), in f's or in one f called, all gone when the
+ * deferred calls run (the enclosing function's locals lie above top).  top below the
+ * caller (a scope used on another stack): nothing is checked. */
+template <class T> inline void check_captures(T *p, std::uintptr_t top) {
+    if constexpr (checked<T>) {
+#ifdef GO__HPP_CLEAR_PADDING
+        __builtin_clear_padding(p);
+#endif
+        std::uintptr_t lo = below_caller();
+        std::uintptr_t span = top > lo ? top - lo : 0;
+        for (std::size_t i = 0; i + sizeof(void *) <= sizeof(T); i += sizeof(void *)) {
+            std::uintptr_t w;
+            std::memcpy(&w, reinterpret_cast<const unsigned char *>(p) + i, sizeof w);
+            if (__builtin_expect(w - lo < span, 0))
+                go__fatal_misuse("go::scope::defer: the deferred callable holds the address of "
+                                 "a local of go::frame's function, which is gone when the "
+                                 "call runs; capture it by value");
+        }
+    }
+}
+
 /* A callable stored in the record's arg word (trivially copyable, at most a pointer). */
 template <class T>
 inline constexpr bool in_record = std::is_trivially_copyable_v<T> &&
@@ -226,7 +295,8 @@ class scope {
      * (a lambda capturing one reference or pointer), else into the frame's pool
      * (go__blob: no heap allocation per call), and destroyed after its call.  c takes no
      * argument; its result, if any, is discarded (void, integers, pointers, enums).  A
-     * null function pointer panics when the call is due, as in Go. */
+     * null function pointer panics when the call is due, as in Go.  A copy holding the
+     * address of a local of f is a fatal error (check_captures). */
     template <class C> void defer(C &&c) {
         using T = std::decay_t<C>;
         static_assert(std::is_invocable_v<T &>, "scope.defer(c): c() must be callable");
@@ -241,11 +311,12 @@ class scope {
         } else if constexpr (detail::in_record<T>) {
             void *word = nullptr;
             T copy(std::forward<C>(c));
+            detail::check_captures(&copy, top_);
             std::memcpy(&word, static_cast<void *>(&copy), sizeof copy);
             push(detail::call_in_record, detail::member_code<T>(), word);
         } else {
             void *p = go__blob(fr_, sizeof(T), alignof(T));
-            ::new (p) T(std::forward<C>(c));
+            detail::check_captures(::new (p) T(std::forward<C>(c)), top_);
             push(std::is_trivially_destructible_v<T> ? detail::call_in_pool
                                                      : detail::call_and_destroy<T>,
                  detail::member_code<T>(), p);
@@ -254,12 +325,13 @@ class scope {
 
   private:
     template <class R, class F> friend R detail::run(F &f);
-    explicit scope(go__frame *fr) : fr_(fr) {}
+    scope(go__frame *fr, void *top) : fr_(fr), top_(reinterpret_cast<std::uintptr_t>(top)) {}
     void push(void (*call)(const go__rec *), void (*fn)(void), void *arg) {
         go__rec *r = go__push(fr_, call, fn, arg);
         __asm__ volatile("" : : "m"(*fr_), "m"(*r)); /* published: GO__PUBLISH_ (GCC) */
     }
     go__frame *fr_;
+    std::uintptr_t top_; /* run's CFA: the deferred callables' captures must lie above */
 };
 
 namespace detail {
@@ -278,7 +350,7 @@ template <class R, class F> __attribute__((noinline)) R run(F &f) {
             go__land(&g.fr); /* the remaining deferred calls; g's cleanup does nothing */
         } else {
             go__enter(&g.fr);
-            scope s(&g.fr);
+            scope s(&g.fr, GO__HPP_CFA());
             res.set(f, s);
             go__leave(&g.fr);
             g.fr.n = GO__LEFT; /* g's cleanup: nothing left (known here, folds away) */

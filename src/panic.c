@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <unwind.h>
 
 /* Transfer of control to a recovery point.  Everything between the jump and its target
  * is discarded: deferred calls of the frames on the way have already run (a panic runs
@@ -32,7 +33,26 @@ void go__jump(go__jmpbuf jb) {
 
 static void *site_direct, *site_thunk;
 
+/* A C++ exception out of a deferred call that a panic's (or Goexit's) loop made would
+ * leave the loop with the panic still on the chain, its calls half run.  Its search for a
+ * handler asks the personality routine of every frame it passes, go__call_deferred's too,
+ * which names this one: a fatal error, while the throwing call is still on the stack.  A
+ * forced unwind (a recovery's, pthread_cancel's) passes.  Nothing on the normal path. */
+GO__HIDDEN __attribute__((used)) _Unwind_Reason_Code
+go__deferred_personality(int version, _Unwind_Action actions, uint64_t cls,
+                         struct _Unwind_Exception *e, struct _Unwind_Context *ctx) {
+    (void)version, (void)cls, (void)e, (void)ctx;
+    if (actions & _UA_FORCE_UNWIND) return _URC_CONTINUE_UNWIND;
+    go__g *g = (go__g *)go__curg;
+    go__throw(g && g->panic && g->panic->goexit
+                  ? "a deferred call threw a C++ exception while go_goexit ran it"
+                  : "a deferred call threw a C++ exception while a panic ran it (deferred "
+                    "calls must not throw)");
+}
+
 __attribute__((noinline)) static void go__call_deferred(go__panic *p, const go__rec *r) {
+    /* the unwind tables' personality routine of this function: pc-relative, 4 bytes */
+    __asm__(".cfi_personality 0x1b, go__deferred_personality");
     p->rec = r;
     go__invoke(r);
     __asm__ volatile("" ::: "memory"); /* keeps the calls above from becoming jumps */

@@ -350,6 +350,7 @@ static GO__NORETURN void go__fatal(const char *msg, bool trace) {
 
 void go__fatal_notrace(const char *msg) { go__fatal(msg, false); }
 void go__throw(const char *msg) { go__fatal(msg, true); }
+void go__fatal_misuse(const char *msg) { go__fatal(msg, true); }
 
 /* ---- panics ------------------------------------------------------------------------ */
 

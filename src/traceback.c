@@ -389,11 +389,21 @@ static bool is_api_name(const sym *s) {
 }
 
 /* godefer.hpp's own code (go::frame, the deferred calls' thunks, go::panic), inlined
- * into the user's functions or not, is hidden as godefer.h's inline helpers are. */
+ * into the user's functions or not, is hidden as godefer.h's inline helpers are: by its
+ * file where there is debug information, else by its mangled names (the symbol table's:
+ * go::detail's thunks, go::frame, go::panic, go::scope's members).  Not go::detail::run
+ * without debug information: the user's lambda is often inlined into it. */
 static bool in_hpp(const sym *s) {
+    static const char *const mangled[] = {"_ZN2go6detail", "_ZN2go5frame", "_ZN2go5panic",
+                                          "_ZN2go5scope"};
     size_t n = s->file ? strlen(s->file) : 0;
-    return n >= 11 && strcmp(s->file + n - 11, "godefer.hpp") == 0 &&
-           (n == 11 || s->file[n - 12] == '/');
+    if (n)
+        return n >= 11 && strcmp(s->file + n - 11, "godefer.hpp") == 0 &&
+               (n == 11 || s->file[n - 12] == '/');
+    if (!s->name || strncmp(s->name, "_ZN2go6detail3run", 17) == 0) return false;
+    for (size_t i = 0; i < sizeof mangled / sizeof mangled[0]; i++)
+        if (strncmp(s->name, mangled[i], strlen(mangled[i])) == 0) return true;
+    return false;
 }
 
 static bool is_runtime(const sym *s) { return s->lib || is_api_name(s) || in_hpp(s); }

@@ -32,6 +32,7 @@ extern go__terminate_fn _ZSt13set_terminatePFvvE(go__terminate_fn) __attribute__
  * without libgcc's unwinder (static pure C) has no unwinding: its recoveries jump. */
 #pragma weak _Unwind_ForcedUnwind
 #pragma weak _Unwind_GetCFA
+#pragma weak _Unwind_GetRegionStart
 
 #define GO__UNWIND_CLASS 0x474f444546455200ull /* "GODEFER\0" */
 
@@ -46,6 +47,8 @@ struct go__unwind {
     go__jmpbuf *jb;    /* where the recovery resumes */
     uintptr_t above;   /* an address in the target's activation */
     unsigned uncaught; /* std::uncaught_exceptions() when it started */
+    bool below_fault;  /* the frame last seen was go__sigpanic's: the next one faulted */
+    bool at_fault;     /* the frame being unwound is one that faulted */
 };
 
 /* -1 off, 1 on (go_set_unwind); 0: on if a C++ runtime or an -fexceptions unit is there */
@@ -58,7 +61,7 @@ static void decide(void) {
     bool on = asked
                   ? asked > 0
                   : __cxa_get_globals || atomic_load_explicit(&unwind_tu, memory_order_relaxed);
-    on = on && _Unwind_ForcedUnwind && _Unwind_GetCFA;
+    on = on && _Unwind_ForcedUnwind && _Unwind_GetCFA && _Unwind_GetRegionStart;
     atomic_store_explicit(&go__unwinding, on, memory_order_relaxed);
 }
 __attribute__((constructor)) static void decide_at_load(void) { decide(); }
@@ -112,6 +115,8 @@ static _Unwind_Reason_Code stop(int version, _Unwind_Action actions,
     (void)version, (void)cls, (void)exc;
     struct go__unwind *u = arg;
     if (actions & _UA_END_OF_STACK) not_reached();
+    u->at_fault = u->below_fault; /* its personality runs next (on_terminate) */
+    u->below_fault = _Unwind_GetRegionStart(ctx) == (uintptr_t)go__sigpanic;
     uintptr_t cfa = _Unwind_GetCFA(ctx);
     /* A handler's frames on the alternate signal stack may lie anywhere: not above. */
     if (cfa > u->above && !go__sigstack_newer(u->g, cfa, u->above)) land(u);
@@ -127,10 +132,17 @@ static void exception_cleanup(_Unwind_Reason_Code reason, struct _Unwind_Excepti
 
 static go__terminate_fn prev_terminate;
 
-/* std::terminate during a recovery's unwind: a noexcept function in between (or a
+/* std::terminate during a recovery's unwind: from the personality of a C++ function that
+ * faulted (its call-site table covers calls, not the faulting instruction: GCC's
+ * -fnon-call-exceptions makes it cover it), else a noexcept function in between (or a
  * destructor that threw). */
 static void on_terminate(void) {
     go__g *g = (go__g *)go__curg;
+    if (g && g->unwind && g->unwind->at_fault)
+        go__throw("recovery: std::terminate while unwinding a C++ function that faulted: its "
+                  "exception tables do not cover the faulting instruction, so its live "
+                  "objects cannot be destroyed (compile it with g++ -fnon-call-exceptions; "
+                  "Clang has no equivalent)");
     if (g && g->unwind)
         go__throw("recovery: std::terminate while unwinding to the recovering go_frame (a "
                   "noexcept function between the panic and the frame, or a destructor that "

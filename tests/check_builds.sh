@@ -203,15 +203,19 @@ nolink=
 build() {
     case $1 in
     cxx/test_cxx) # as tests/CMakeLists.txt, CXX links; nocfi.c (without unwind information)
-        # and cxx_nce.cpp (-fnon-call-exceptions) out of LTO, which would inline the one or
-        # give it the link's tables, and give the other's flag to every unit
+        # out of LTO, which would inline it or give it the link's tables; cxx_fault.cpp, whose
+        # outcome depends on its code layout, with the tiers' flags, not the row's
+        for v in plain plain_O0 nce nce_O0; do
+            o=; case $v in *_O0) o=-O0 ;; esac
+            case $v in nce*) o="$o -fnon-call-exceptions" ;; esac
+            $cxx -std=c++17 -O2 $base $o -DCXX_FAULT="cxx_fault_$v" \
+                -c "$testdir/cxx/cxx_fault.cpp" -o "cxx_fault_$v.o" || return 1
+        done
         $cxx -std=c++17 $opt $base $flags $nolink -c "$testdir/cxx/cxx_frames.cpp" -o cxx_frames.o &&
-            $cxx -std=c++17 $opt $base $flags $nolink -fno-lto -fnon-call-exceptions \
-                -c "$testdir/cxx/cxx_nce.cpp" -o cxx_nce.o &&
             $cc $opt $base $flags $nolink -fno-lto -fno-exceptions -fno-asynchronous-unwind-tables \
                 -fno-unwind-tables -c "$testdir/cxx/nocfi.c" -o nocfi.o &&
             $cc $opt $base $flags $nolink $defs -I"$inc" -c "$testdir/$1.c" -o "$2.o" &&
-            $cxx $opt $base $flags -rdynamic "$2.o" cxx_frames.o cxx_nce.o nocfi.o hooks.o \
+            $cxx $opt $base $flags -rdynamic "$2.o" cxx_frames.o cxx_fault_*.o nocfi.o hooks.o \
                 "$lib" $libs $trace -o "$2" ;;
     cxx/*) $cxx -std=c++17 $opt $base $flags $defs -I"$inc" "$testdir/$1.cpp" hooks.o "$lib" \
         $libs -Wl,--wrap=malloc $trace -o "$2" ;; # test_hpp counts mallocs

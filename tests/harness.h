@@ -282,6 +282,35 @@ static char harness_run(const harness_case *c, int n) {
     return how;
 }
 
+#ifdef GODEFER_TEST_UNWINDS
+#include <godefer.h>
+/* The program's recoveries unwind (it is built with -fexceptions, whose constructor turns
+ * unwinding on: tests/CMakeLists.txt's _fexceptions variants): a cleanup variable between
+ * a panic and the recovering frame runs.  The first case of such a program. */
+static int harness_cleanups;
+static void harness_count_cleanup(int *unused) {
+    (void)unused;
+    harness_cleanups++;
+}
+__attribute__((noinline)) static void harness_panic_past_cleanup(void) {
+    int c __attribute__((cleanup(harness_count_cleanup))) = 0;
+    (void)c;
+    go_panic(go_str("unwinding check"));
+}
+static void harness_recovers(void *unused) {
+    (void)unused;
+    go_recover();
+}
+static void harness_unwinding_on(void) {
+    harness_cleanups = 0;
+    go_frame {
+        go_defer(harness_recovers, NULL);
+        harness_panic_past_cleanup();
+    }
+    ASSERT_INT(harness_cleanups, 1);
+}
+#endif
+
 static int harness_main(int argc, char **argv, const harness_case *cases,
                         const harness_case *children) {
     harness_argv0 = argv[0];
@@ -300,6 +329,13 @@ static int harness_main(int argc, char **argv, const harness_case *cases,
     unsetenv("GOTRACEBACK"); /* children get the reports they check (or set it themselves) */
     const char *only = argc > 1 ? argv[1] : NULL;
     int n = 0, failed = 0, skipped = 0;
+#ifdef GODEFER_TEST_UNWINDS
+    static const harness_case unwinding_on = {"unwinding_on", harness_unwinding_on};
+    if (!only || strcmp(only, unwinding_on.name) == 0) {
+        char how = harness_run(&unwinding_on, ++n);
+        failed += how == 'f';
+    }
+#endif
     for (const harness_case *c = cases; c->name; c++) {
         if (only && strcmp(only, c->name) != 0) continue;
         char how = harness_run(c, ++n);

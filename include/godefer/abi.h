@@ -8,7 +8,8 @@
  *   functions    go__ginit (spelt go__ginit_x86_64_sj or go__ginit_setjmp, godefer/jmpbuf.h),
  *                go__setjmp (x86_64 without ThreadSanitizer), go__leave_slow,
  *                go__leave_pool, go__push_slow, go__blob, go__panic_nilfunc, go__recover,
- *                go__recover_deferred, go__pc_here, go__unwind_tu, go__go, go__group_go,
+ *                go__recover_deferred, go__pc_here, go__unwind_tu, go__fatal_misuse, go__go,
+ *                go__group_go,
  *                go__coro_new (and the public go_panic_bounds, go_panic_bounds_u, go_type_*)
  *   variables    go__curg (initial-exec TLS; what it points at starts with go__ghead)
  *   layouts      go__rec, go__frame (GO__NSLOT, GO__POOLED, GO__LEFT, GO__UNWIND),
@@ -78,6 +79,9 @@ GO_API void go__unwind_tu(void);
 #if defined(__EXCEPTIONS)
 __attribute__((constructor)) static void go__unwind_tu_here(void) { go__unwind_tu(); }
 #endif
+/* Go's throw for a misuse that the header's inline code detects: "fatal error: msg", the
+ * trace, status 2. */
+GO_API GO__NORETURN void go__fatal_misuse(const char *msg) __attribute__((cold));
 
 GO_API int64_t go__go(void (*fn)(void), void *arg);
 GO_API int64_t go__group_go(go_group *group, void (*fn)(void), void *arg);

@@ -46,8 +46,6 @@ __asm__(".pushsection .text.godefer_sigpanic,\"ax\",%progbits\n"
         ".size go__sigpanic, .-go__sigpanic\n"
         ".popsection\n");
 
-extern void go__sigpanic(void) GO__HIDDEN;
-
 uintptr_t go__arch_pc(const void *ucontext) {
     return (uintptr_t)((const ucontext_t *)ucontext)->uc_mcontext.pc;
 }

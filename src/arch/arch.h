@@ -51,6 +51,7 @@ GO__HIDDEN void go__arch_inject(void *ucontext, uintptr_t sig, uintptr_t code, u
                                 uintptr_t pc);
 GO__HIDDEN GO__NORETURN void go__sigpanic_run(uintptr_t sig, uintptr_t code, uintptr_t addr,
                                               uintptr_t pc); /* signal.c: the stub's call */
+GO__HIDDEN void go__sigpanic(void); /* the stub (its address: unwind.c finds its frame) */
 
 /* ---- signal frames (go__sigmask_jump, the reports) ----------------------------------- */
 /* The ucontext of the next kernel signal frame down a stack, starting at or above lo and

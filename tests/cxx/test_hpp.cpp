@@ -99,6 +99,84 @@ static void test_capture_time(void) {
     ASSERT_LOG("ref 2 value 1");
 }
 
+// ---- captures of f's locals ------------------------------------------------------------
+
+// A deferred callable holding the address of a local of f, or of a function f called, is
+// a fatal error at the defer: the call would run after f returned.  In the record (one
+// reference), in the pool (two), and deferred by a helper of f on f's scope.
+static const char dead_capture[] =
+    "go::scope::defer: the deferred callable holds the address of a local of go::frame's "
+    "function, which is gone when the call runs; capture it by value";
+static void child_dead_record(void) {
+    go::frame([](go::scope &s) {
+        FILE *fp = stdout;
+        s.defer([&fp] { fflush(fp); });
+        printf("not reached\n");
+    });
+}
+static void child_dead_pool(void) {
+    go::frame([](go::scope &s) {
+        int a = 1, b = 2;
+        s.defer([&a, &b] { tlog("%d", a + b); });
+        printf("not reached\n");
+    });
+}
+__attribute__((noinline)) static void defer_own_local(go::scope &s) {
+    long mine = 3;
+    s.defer([p = &mine] { tlog("%ld", *p); });
+    printf("not reached\n");
+}
+static void child_dead_callee(void) {
+    go::frame([](go::scope &s) { defer_own_local(s); });
+}
+// With padding (GCC clears it before the check; Clang leaves such a callable unchecked).
+static void child_dead_padded(void) {
+    go::frame([](go::scope &s) {
+        int a = 1;
+        s.defer([c = 'c', &a] { tlog("%c%d", c, a); });
+        printf("not reached\n");
+    });
+}
+static void test_dead_capture(void) {
+    for (const char *child : {"dead_record", "dead_pool", "dead_callee"
+#ifdef GO__HPP_CLEAR_PADDING
+                              ,
+                              "dead_padded"
+#endif
+         }) {
+        expect_fatal(child, dead_capture);
+        ASSERT_NOT_CONTAINS(run_child(child)->out, "not reached");
+    }
+}
+
+// What outlives f is captured quietly: values, the enclosing function's locals, `this`,
+// globals, the heap, and in a nested frame the outer f's locals.
+static long global_value = 4;
+struct Holder {
+    int v = 6;
+    void defer_this(go::scope &s) {
+        s.defer([this] { tlog("this %d", v); });
+    }
+};
+static void test_live_captures(void) {
+    int outer = 1;
+    Holder h;
+    int *heap = new int(5);
+    go::frame([&](go::scope &s) {
+        int local = 2;
+        long big[3] = {3, 3, 3};
+        s.defer([local, &outer] { tlog("%d %d", local, outer); });
+        s.defer([g = &global_value] { tlog("global %ld", *g); });
+        s.defer([heap, &outer, g = &global_value] { tlog("hp %d %d %ld", *heap, outer, *g); });
+        s.defer([big0 = big[0], l = (long)local] { tlog("by value %ld %ld", big0, l); });
+        s.defer([c = 'c', &outer] { tlog("padded %c%d", c, outer); });
+        h.defer_this(s);
+        go::frame([&](go::scope &t) { t.defer([&local] { tlog("inner %d", local); }); });
+    });
+    delete heap;
+    ASSERT_LOG("inner 2 this 6 padded c1 by value 3 2 hp 5 1 4 global 4 2 1");
+}
+
 // ---- results -------------------------------------------------------------------------
 
 static void test_result(void) {
@@ -491,11 +569,48 @@ static void test_throw_from_deferred_call(void) {
     ASSERT_LOG("older");
 }
 
+/* One that throws while a panic or go_goexit runs it would leave the loop half done:
+ * fatal, with the reason, when the search for a handler reaches the loop (before: the
+ * exception went on, and a later panic reported an earlier one "left by longjmp"). */
+static void child_throw_in_panic(void) {
+    try {
+        go::frame([](go::scope &s) {
+            s.defer([] { throw 5; });
+            go::panic("boom");
+        });
+    } catch (int) {
+        std::puts("caught"); /* must not be reached */
+    }
+}
+static void child_throw_in_panic_uncaught(void) {
+    go::frame([](go::scope &s) {
+        s.defer([] { throw 5; });
+        go::panic("boom");
+    });
+}
+static void child_throw_in_goexit(void) {
+    go::frame([](go::scope &s) {
+        s.defer([] { throw 5; });
+        go_goexit();
+    });
+}
+static void test_throw_while_panicking(void) {
+    static const char msg[] =
+        "a deferred call threw a C++ exception while a panic ran it (deferred calls must not "
+        "throw)";
+    expect_fatal("throw_in_panic", msg);
+    expect_fatal("throw_in_panic_uncaught", msg); /* not std::terminate's message */
+    expect_fatal("throw_in_goexit",
+                 "a deferred call threw a C++ exception while go_goexit ran it");
+}
+
 static const harness_case cases[] = {
     {"order", test_order},
     {"loop_order", test_loop_order},
     {"loop_no_heap", test_loop_no_heap},
     {"capture_time", test_capture_time},
+    {"dead_capture", test_dead_capture},
+    {"live_captures", test_live_captures},
     {"result", test_result},
     {"result_zero_after_recovery", test_result_zero_after_recovery},
     {"result_kept_after_deferred_panic", test_result_kept_after_deferred_panic},
@@ -517,8 +632,16 @@ static const harness_case cases[] = {
     {"goexit_through_frame", test_goexit_through_frame},
     {"cancel_through_frame", test_cancel_through_frame},
     {"throw_from_deferred_call", test_throw_from_deferred_call},
+    {"throw_while_panicking", test_throw_while_panicking},
     {nullptr, nullptr}};
 static const harness_case children[] = {
+    {"throw_in_panic", child_throw_in_panic},
+    {"throw_in_panic_uncaught", child_throw_in_panic_uncaught},
+    {"throw_in_goexit", child_throw_in_goexit},
+    {"dead_record", child_dead_record},
+    {"dead_pool", child_dead_pool},
+    {"dead_callee", child_dead_callee},
+    {"dead_padded", child_dead_padded},
     {"unrecovered", child_unrecovered},
     {"repanic", child_repanic},
     {"panic_during_exception", child_panic_during_exception},
