@@ -298,8 +298,8 @@ static Dwfl *open_dwfl(void) { return NULL; }
 
 static bool in_godefer_object(uintptr_t pc);
 
-/* Without libdw: exported names from dladdr, else the module and the offset in it (what
- * addr2line takes).  Unnamed code of godefer's own shared library is its runtime. */
+/* Where dladdr knows nothing (a -static program has no dynamic symbols, nor dladdr's
+ * list of objects): the loaded object holding pc, for "module +offset". */
 struct object_of {
     uintptr_t pc, base;
     const char *name;
@@ -318,8 +318,6 @@ static int object_of_one(struct dl_phdr_info *o, size_t size, void *arg) {
     return 0;
 }
 
-/* Where dladdr knows nothing (a -static program has no dynamic symbols, nor dladdr's
- * list of objects): the loaded object holding pc, for "module +offset". */
 static bool object_of(uintptr_t pc, Dl_info *info) {
     struct object_of q = {.pc = pc};
     if (!dl_iterate_phdr(object_of_one, &q)) return false;
@@ -327,6 +325,8 @@ static bool object_of(uintptr_t pc, Dl_info *info) {
     return true;
 }
 
+/* Without libdw: exported names from dladdr, else the module and the offset in it (what
+ * addr2line takes).  Unnamed code of godefer's own shared library is its runtime. */
 static int symbolize(Dwfl *d, uintptr_t pc, sym *out) {
     (void)d;
     Dl_info info;

@@ -92,24 +92,17 @@ gcc no_unwind_Og   test_goexit,test_report,test_fault  traces stop after one fra
 clang no_unwind_Og test_goexit,test_report,test_fault  traces stop after one frame without the user's unwind tables
 gcc no_unwind_fp   test_recover,test_go_recover  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
 clang no_unwind_fp test_recover,test_go_recover  recover() in a tail-called helper at -O2 without unwind tables (documented, docs/api.md)
-gcc no_unwind      test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
-gcc no_unwind_O1   test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
-gcc no_unwind_Og   test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
-gcc no_unwind_fp   test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
-gcc Os_embedded    test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
-clang no_unwind    test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
-clang no_unwind_O1 test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
-clang no_unwind_Og test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
-clang no_unwind_fp test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
-clang Os_embedded  test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)
-gcc lto            test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)
-clang lto          test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)
-clang lto_gold     test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)
-gcc O3_lto_cet     test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)
-clang O3_lto_cet   test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)
 gcc no_unwind_fp   test_fault  a fault after pop %rbp (GCC puts deref_nil's load there) without unwind tables: the frame-pointer walk drops the caller (documented, docs/api.md)
 clang no_unwind_fp test_fault  a fault after pop %rbp (report_nil_popped) without unwind tables: the frame-pointer walk drops the caller (documented, docs/api.md)
 EOF
+    for kind in gcc clang; do
+        for row in no_unwind no_unwind_O1 no_unwind_Og no_unwind_fp Os_embedded; do
+            echo "$kind $row test_cxx  a recovery through C++ frames unwinds the C frames too, which needs their unwind tables (a fatal error; documented, docs/api.md)"
+        done
+    done
+    for row in "gcc lto" "clang lto" "clang lto_gold" "gcc O3_lto_cet" "clang O3_lto_cet"; do
+        echo "$row test_cxx  LTO sees that C built without -fexceptions cannot throw and drops the cleanups of C++ frames that call it directly (cxx_calls_c; documented, docs/api.md)"
+    done
 }
 
 compiler_of() { # gcc or clang
